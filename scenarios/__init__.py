@@ -1,0 +1,1 @@
+"""Scenarios bundled with dyadsim (YAML files, found by name)."""

@@ -1,0 +1,346 @@
+"""Scenario files: the schema, loading with ``extends:``, overrides and clear errors.
+
+A scenario is a YAML file with a common header and one section per model::
+
+    name: retention
+    description: Two-state customer retention with a known answer.
+    model: markov
+    horizon: 10 years
+    replications: 20
+    seed: 1
+    markov: {...}
+
+``extends: other.yaml`` deep-merges this file over another (relative to this
+file; files only). ``--set path=value`` overrides are applied last and checked
+by the same schema. Every problem is reported as ``FILE:LINE: path: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.models.lifecycle.config import LifecycleConfig
+from sim.models.markov import MarkovConfig
+from sim.units import PositiveWeeks, Weeks
+from sim.yamlsource import Problem, ScenarioError, SourceMap, format_path, load_yaml
+
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "bundled_scenarios",
+    "find_scenario",
+    "load_scenario",
+    "scenario_json_schema",
+]
+
+ModelName = Literal["markov", "lifecycle"]
+
+
+class Scenario(BaseModel):
+    """A validated scenario: the common header and the section of its model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="short name of the scenario, used in reports")
+    description: str = Field("", description="what the scenario shows, in a sentence or two")
+    model: ModelName = Field(description="which model runs this scenario")
+    horizon: Weeks = Field(520.0, description="simulated time (weeks; '10 years' is accepted)")
+    replications: int = Field(20, ge=1, le=1_000_000, description="number of replications")
+    seed: int = Field(0, ge=0, description="master seed; replication i uses stream i of it")
+    sample_every: PositiveWeeks = Field(
+        4.0, description="time between samples of the time series (weeks)"
+    )
+    markov: MarkovConfig | None = Field(None, description="section of the markov model")
+    lifecycle: LifecycleConfig = Field(
+        default_factory=LifecycleConfig, description="section of the lifecycle model"
+    )
+
+    @model_validator(mode="after")
+    def _section_present(self):
+        if self.model == "markov" and self.markov is None:
+            raise ValueError("model 'markov' needs a 'markov:' section")
+        return self
+
+    @property
+    def section(self) -> BaseModel:
+        """The configuration section of the scenario's model."""
+        return getattr(self, self.model)
+
+
+def scenario_json_schema() -> dict:
+    """The JSON Schema of scenario files (for editor completion)."""
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "dyadsim scenario"
+    schema.setdefault("properties", {})["extends"] = {
+        "type": "string",
+        "description": "path of a scenario file (relative to this one) to deep-merge over",
+    }
+    return schema
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def bundled_dir() -> Path:
+    """The folder of the scenarios shipped with dyadsim."""
+    return Path(str(resources.files("scenarios")))
+
+
+def bundled_scenarios() -> list[tuple[str, str]]:
+    """Names and one-line descriptions of the bundled scenarios."""
+    listing = []
+    for path in sorted(bundled_dir().glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError:
+            data = {}
+        description = " ".join(str(data.get("description", "")).split())
+        listing.append((path.stem, description))
+    return listing
+
+
+def find_scenario(name_or_path: str | Path) -> Path:
+    """A scenario file: an existing path, or the bundled scenario of that name."""
+    path = Path(name_or_path)
+    if path.exists() or path.suffix in {".yaml", ".yml"} or len(path.parts) > 1:
+        return path
+    bundled = bundled_dir() / f"{path.name}.yaml"
+    if bundled.exists():
+        return bundled
+    names = [name for name, _ in bundled_scenarios()]
+    hint = difflib.get_close_matches(str(name_or_path), names, n=1)
+    suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; bundled: {', '.join(names)}"
+    raise ScenarioError([Problem(str(name_or_path), None, "",
+                                 f"no such file or bundled scenario{suggestion}")])
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Load, merge (``extends``), override and validate a scenario.
+
+    ``overrides`` are ``"path.to.field=value"`` strings, values in YAML syntax.
+    Raises :class:`ScenarioError` listing every problem found.
+    """
+    path = find_scenario(name_or_path)
+    data, source = _load_with_extends(path, ())
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(str(path), 1, "", "a scenario must be a mapping of keys")])
+    for text in overrides:
+        _apply_override(data, source, text)
+    return validate(data, source)
+
+
+def _load_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[object, SourceMap]:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(p.name for p in (*chain, resolved))
+        raise ScenarioError([Problem(str(path), None, "extends", f"cycle: {cycle}")])
+    data, source = load_yaml(path)
+    if not isinstance(data, dict) or "extends" not in data:
+        return data, source
+    parent_name = data.pop("extends")
+    if not isinstance(parent_name, str) or "://" in parent_name:
+        line = source.locate(("extends",))[1]
+        raise ScenarioError(
+            [Problem(str(path), line, "extends", "must be the path of a local YAML file")]
+        )
+    parent_path = path.parent / parent_name
+    if not parent_path.exists():
+        line = source.locate(("extends",))[1]
+        raise ScenarioError(
+            [Problem(str(path), line, "extends", f"no such file: {parent_path}")]
+        )
+    base, base_source = _load_with_extends(parent_path, (*chain, resolved))
+    if not isinstance(base, dict):
+        raise ScenarioError([Problem(str(parent_path), 1, "", "a scenario must be a mapping")])
+    _merge(base, base_source, data, source, ())
+    return base, base_source
+
+
+def _merge(base: dict, base_source: SourceMap, over: dict, over_source: SourceMap, prefix):
+    """Deep-merge ``over`` into ``base`` (mappings merge, everything else replaces)."""
+    for key, value in over.items():
+        path = (*prefix, key)
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base_source.locations[path] = over_source.locations[path]
+            _merge(base[key], base_source, value, over_source, path)
+        else:
+            base[key] = value
+            sub = SourceMap({k[len(path):]: v for k, v in over_source.locations.items()
+                             if k[: len(path)] == path})
+            base_source.graft(path, sub)
+
+
+def _parse_override_path(text: str) -> tuple[str | int, ...]:
+    parts: list[str | int] = []
+    for chunk in text.split("."):
+        name, _, rest = chunk.partition("[")
+        if name:
+            parts.append(name)
+        while rest:
+            index, _, rest = rest.partition("]")
+            if not index.lstrip("-").isdigit():
+                raise ValueError(f"bad index [{index}]")
+            parts.append(int(index))
+            rest = rest.removeprefix("[")
+    if not parts:
+        raise ValueError("empty path")
+    return tuple(parts)
+
+
+def _apply_override(data: dict, source: SourceMap, text: str) -> None:
+    origin = f"--set {text}"
+    path_text, sep, value_text = text.partition("=")
+    try:
+        if not sep:
+            raise ValueError("expected path=value")
+        path = _parse_override_path(path_text.strip())
+        value = yaml.safe_load(value_text) if value_text.strip() else ""
+    except (ValueError, yaml.YAMLError) as error:
+        raise ScenarioError([Problem(origin, None, "", f"cannot read override: {error}")]) from None
+    candidates = _field_names(Scenario, path[:-1], data)
+    target = data
+    for depth, part in enumerate(path[:-1]):
+        nxt = path[depth + 1]
+        if isinstance(part, int):
+            if not isinstance(target, list) or not -len(target) <= part < len(target):
+                raise ScenarioError([Problem(origin, None, format_path(path[: depth + 1]),
+                                             "no such list item")])
+            target = target[part]
+        else:
+            if not isinstance(target, dict):
+                raise ScenarioError([Problem(origin, None, format_path(path[: depth + 1]),
+                                             "is not a section")])
+            if part not in target:
+                allowed = _field_names(Scenario, path[:depth], data)
+                if part not in allowed:
+                    raise _unknown(origin, path[: depth + 1], allowed)
+                target[part] = [] if isinstance(nxt, int) else {}
+            target = target[part]
+    last = path[-1]
+    if isinstance(last, int):
+        if not isinstance(target, list) or not -len(target) <= last < len(target):
+            raise ScenarioError([Problem(origin, None, format_path(path), "no such list item")])
+    elif not isinstance(target, dict):
+        raise ScenarioError([Problem(origin, None, format_path(path[:-1]), "is not a section")])
+    elif last not in target and last not in candidates:
+        raise _unknown(origin, path, candidates)
+    target[last] = value
+    source.graft(path, SourceMap({(): (origin, 0)}))
+
+
+def _unknown(origin: str, path, allowed: set[str]) -> ScenarioError:
+    return ScenarioError([Problem(origin, None, format_path(path),
+                                  "no such field" + _did_you_mean(str(path[-1]), allowed))])
+
+
+def _did_you_mean(key: str, allowed: Iterable[str]) -> str:
+    match = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+# ---------------------------------------------------------------- validation
+
+
+def validate(data: dict, source: SourceMap | None = None) -> Scenario:
+    """Validate merged scenario data; raise :class:`ScenarioError` with every problem."""
+    source = source or SourceMap()
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        problems = [_problem(err, data, source) for err in error.errors()]
+        raise ScenarioError(sorted(set(problems), key=_problem_order)) from None
+
+
+def _problem_order(problem: Problem):
+    return (problem.file, problem.line or 0, problem.path)
+
+
+def _problem(err: dict, data: dict, source: SourceMap) -> Problem:
+    path = _data_path(err["loc"], data)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        message = f"unknown key '{path[-1]}'" + _did_you_mean(
+            str(path[-1]), _field_names(Scenario, path[:-1], data)
+        )
+    elif kind == "missing":
+        message = "required field is missing"
+    else:
+        message = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        message = message.replace("Input should be", "must be")
+        value = err.get("input")
+        if kind != "value_error" and isinstance(value, str | int | float | bool):
+            message += f", got {value!r}"
+    file, line = source.locate(path)
+    if line == 0:  # an override
+        return Problem(file, None, format_path(path), message)
+    return Problem(file, line, format_path(path), message)
+
+
+def _data_path(loc: tuple, data) -> tuple[str | int, ...]:
+    """Keep the parts of a pydantic error location that exist in the data.
+
+    Pydantic adds the tags of unions and validators to locations; those are
+    not keys of the document and are dropped.
+    """
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part == loc[-1]:
+            path.append(part)  # a missing or unknown key
+            node = None
+    return tuple(path)
+
+
+def _field_names(model: type, path: Sequence[str | int], data) -> set[str]:
+    """Names (and aliases) of the fields allowed at ``path`` of the schema."""
+    annotations = [model]
+    for part in path:
+        following = []
+        for annotation in annotations:
+            for candidate in _unwrap(annotation):
+                if isinstance(part, int):
+                    if typing.get_origin(candidate) in (list, tuple):
+                        following.extend(typing.get_args(candidate)[:1])
+                elif isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                    for name, info in candidate.model_fields.items():
+                        if part in (name, info.alias):
+                            following.append(info.annotation)
+                elif typing.get_origin(candidate) is dict:
+                    following.append(typing.get_args(candidate)[1])
+        annotations = following
+    names: set[str] = set()
+    for annotation in annotations:
+        for candidate in _unwrap(annotation):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                for name, info in candidate.model_fields.items():
+                    names.add(info.alias or name)
+    return names
+
+
+def _unwrap(annotation) -> list:
+    """The member types of an annotation (through Optional, unions and Annotated)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        members = []
+        for arg in typing.get_args(annotation):
+            members.extend(_unwrap(arg))
+        return members
+    return [annotation]

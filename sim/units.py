@@ -1,0 +1,201 @@
+"""Units and random quantities used in scenario files.
+
+Simulated time is continuous and its unit is one week. Scenario files may write
+durations as numbers of weeks (``26``) or as strings with a unit (``26w``,
+``6 months``, ``2 years``, ``10 days``). A year is 52 weeks and a month is a
+twelfth of a year.
+
+Random quantities use a small closed set of distributions, written as a mapping
+with a ``dist`` key, for example ``{dist: beta, a: 2, b: 5}``. A bare number
+stands for a constant.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+WEEKS_PER_YEAR = 52.0
+
+_UNIT_WEEKS = {
+    "d": 1 / 7, "day": 1 / 7, "days": 1 / 7,
+    "w": 1.0, "wk": 1.0, "week": 1.0, "weeks": 1.0,
+    "m": WEEKS_PER_YEAR / 12, "mo": WEEKS_PER_YEAR / 12,
+    "month": WEEKS_PER_YEAR / 12, "months": WEEKS_PER_YEAR / 12,
+    "y": WEEKS_PER_YEAR, "yr": WEEKS_PER_YEAR, "year": WEEKS_PER_YEAR, "years": WEEKS_PER_YEAR,
+}
+_DURATION = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]*)\s*$")
+
+
+def parse_duration(value: object) -> float:
+    """Return a duration in weeks from a number of weeks or a string such as ``'6 months'``."""
+    if isinstance(value, bool):
+        raise ValueError(f"a duration must be a number of weeks or a string like '26w', got {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            number, unit = match.groups()
+            unit = unit.lower() or "w"
+            if unit in _UNIT_WEEKS:
+                return float(number) * _UNIT_WEEKS[unit]
+        raise ValueError(
+            f"cannot read duration {value!r}; write weeks as a number or a string "
+            "such as '26w', '6 months', '2 years'"
+        )
+    raise ValueError(f"a duration must be a number of weeks or a string like '26w', got {value!r}")
+
+
+Weeks = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
+"""A non-negative duration in weeks (accepts ``'26w'``, ``'6 months'``, ``'2 years'``)."""
+
+PositiveWeeks = Annotated[float, BeforeValidator(parse_duration), Field(gt=0)]
+"""A strictly positive duration in weeks."""
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def sample(self, rng: np.random.Generator, size: int | None = None) -> np.ndarray | float:
+        """Draw ``size`` values (a float when ``size`` is None)."""
+        raise NotImplementedError
+
+    def mean(self) -> float:
+        """The analytic mean of the distribution."""
+        raise NotImplementedError
+
+
+class Constant(_Dist):
+    """Always the same value."""
+
+    dist: Literal["constant"] = "constant"
+    value: float = Field(description="the value")
+
+    def sample(self, rng, size=None):
+        return self.value if size is None else np.full(size, self.value, dtype=float)
+
+    def mean(self):
+        return self.value
+
+
+class Normal(_Dist):
+    """Normal distribution, optionally truncated by clipping to [low, high]."""
+
+    dist: Literal["normal"]
+    mean_: float = Field(alias="mean", description="mean")
+    sd: float = Field(ge=0, description="standard deviation")
+    low: float | None = Field(None, description="values below are clipped to this bound")
+    high: float | None = Field(None, description="values above are clipped to this bound")
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        return self
+
+    def sample(self, rng, size=None):
+        draw = rng.normal(self.mean_, self.sd, size)
+        if self.low is not None or self.high is not None:
+            draw = np.clip(draw, self.low, self.high)
+        return float(draw) if size is None else draw
+
+    def mean(self):
+        return self.mean_
+
+
+class LogNormal(_Dist):
+    """Log-normal distribution given by its median and the sd of its logarithm."""
+
+    dist: Literal["lognormal"]
+    median: float = Field(gt=0, description="median, exp(mu)")
+    sigma: float = Field(ge=0, description="standard deviation of the logarithm")
+
+    def sample(self, rng, size=None):
+        return rng.lognormal(math.log(self.median), self.sigma, size)
+
+    def mean(self):
+        return self.median * math.exp(self.sigma**2 / 2)
+
+
+class Uniform(_Dist):
+    """Uniform distribution on [low, high]."""
+
+    dist: Literal["uniform"]
+    low: float = Field(description="lower bound")
+    high: float = Field(description="upper bound")
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        return self
+
+    def sample(self, rng, size=None):
+        return rng.uniform(self.low, self.high, size)
+
+    def mean(self):
+        return (self.low + self.high) / 2
+
+
+class Beta(_Dist):
+    """Beta distribution on [0, 1] (scaled to [low, high] when given)."""
+
+    dist: Literal["beta"]
+    a: float = Field(gt=0, description="first shape parameter")
+    b: float = Field(gt=0, description="second shape parameter")
+    low: float = Field(0.0, description="lower end of the support")
+    high: float = Field(1.0, description="upper end of the support")
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        if self.low >= self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+    def sample(self, rng, size=None):
+        return self.low + (self.high - self.low) * rng.beta(self.a, self.b, size)
+
+    def mean(self):
+        return self.low + (self.high - self.low) * self.a / (self.a + self.b)
+
+
+class Triangular(_Dist):
+    """Triangular distribution with lower end, mode and upper end."""
+
+    dist: Literal["triangular"]
+    low: float = Field(description="lower end")
+    mode: float = Field(description="most likely value")
+    high: float = Field(description="upper end")
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        if not self.low <= self.mode <= self.high or self.low == self.high:
+            raise ValueError(
+                f"need low <= mode <= high and low < high, got {self.low}, {self.mode}, {self.high}"
+            )
+        return self
+
+    def sample(self, rng, size=None):
+        return rng.triangular(self.low, self.mode, self.high, size)
+
+    def mean(self):
+        return (self.low + self.mode + self.high) / 3
+
+
+def _constant_from_number(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"dist": "constant", "value": value}
+    return value
+
+
+Distribution = Annotated[
+    Constant | Normal | LogNormal | Uniform | Beta | Triangular,
+    BeforeValidator(_constant_from_number),
+    Field(discriminator="dist"),
+]
+"""A random quantity: a number (constant) or ``{dist: normal|lognormal|uniform|beta|triangular|constant, ...}``."""
