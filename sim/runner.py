@@ -117,9 +117,9 @@ def resume(
     bundle = Bundle(Path(out))
     manifest = bundle.read_manifest()
     scenario = validate(manifest["scenario"])
-    done = bundle.finished()
     if manifest.get("status") == "complete":
-        done = set(range(manifest["replications"]))
+        return bundle.load()
+    done = bundle.finished()
     manifest["resumed"] = _now()
     return _execute(scenario, manifest, bundle, done, workers, executor, scheduler, progress)
 
