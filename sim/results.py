@@ -121,7 +121,8 @@ class Bundle:
         if self.path.exists() and any(self.path.iterdir()):
             if not force:
                 raise BundleError(
-                    f"{self.path} is not empty; use --resume to complete it or --force to replace it"
+                    f"{self.path} is not empty; use --resume to complete it "
+                    "or --force to replace it"
                 )
             if not self.is_bundle():
                 raise BundleError(f"{self.path} is not a results bundle; refusing to replace it")

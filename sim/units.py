@@ -34,7 +34,7 @@ _DURATION = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]*)
 def parse_duration(value: object) -> float:
     """Return a duration in weeks from a number of weeks or a string such as ``'6 months'``."""
     if isinstance(value, bool):
-        raise ValueError(f"a duration must be a number of weeks or a string like '26w', got {value!r}")
+        raise ValueError(f"a duration must be a number of weeks or a string, got {value!r}")
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
@@ -198,4 +198,4 @@ Distribution = Annotated[
     BeforeValidator(_constant_from_number),
     Field(discriminator="dist"),
 ]
-"""A random quantity: a number (constant) or ``{dist: normal|lognormal|uniform|beta|triangular|constant, ...}``."""
+"""A random quantity: a number (a constant) or ``{dist: <name>, <parameters>}``."""

@@ -54,7 +54,8 @@ class SourceMap:
 
     def graft(self, prefix: Path_, other: SourceMap) -> None:
         """Copy ``other``'s locations below ``prefix``, replacing what was there."""
-        for key in [k for k in self.locations if k[: len(prefix)] == prefix and len(k) > len(prefix)]:
+        below = [k for k in self.locations if len(k) > len(prefix) and k[: len(prefix)] == prefix]
+        for key in below:
             del self.locations[key]
         for key, where in other.locations.items():
             self.locations[prefix + key] = where
