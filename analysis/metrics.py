@@ -1,0 +1,227 @@
+"""Key metrics: one value per replication, and their means with intervals.
+
+A metric is computed once per replication, so two scenarios run with the same
+seeds (common random numbers) can be differenced replication by replication.
+:func:`replication_metrics` gives the table (one row per replication, one
+column per metric); :func:`key_figures` summarises it for reports and the
+terminal. A metric whose columns a bundle lacks is left out, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.bundle import STAGES, Source, as_results, durations, has_columns, horizon, stage_rank
+from analysis.stats import bootstrap_interval, kaplan_meier, restricted_mean
+from sim.results import Results
+
+__all__ = ["METRICS", "Metric", "key_figures", "metric_info", "replication_metrics"]
+
+ONE_YEAR = 52.0
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A key metric: its column name, a label for people, its unit and how to compute it.
+
+    ``compute(results)`` returns a Series indexed by replication, or None when
+    the bundle lacks the columns it needs.
+    """
+
+    name: str
+    label: str
+    unit: str
+    compute: Callable[[Results], pd.Series | None]
+
+
+def _by_replication(table: pd.DataFrame, values) -> pd.Series:
+    return pd.Series(np.asarray(values, dtype=float)).groupby(table["replication"].to_numpy())
+
+
+def _reached(stage: str) -> Callable[[Results], pd.Series | None]:
+    index = STAGES.index(stage)
+
+    def compute(results: Results) -> pd.Series | None:
+        pairs = results.pairs
+        if not has_columns(pairs, "replication", "furthest_stage"):
+            return None
+        reached = stage_rank(pairs["furthest_stage"]).to_numpy() >= index
+        return _by_replication(pairs, reached).mean() * 100
+    return compute
+
+
+def _pairs_formed(results: Results) -> pd.Series | None:
+    if not has_columns(results.pairs, "replication", "start"):
+        return None
+    return results.pairs.groupby("replication").size().astype(float)
+
+
+def _per_replication_durations(results: Results, summarise) -> pd.Series | None:
+    table = durations(results)
+    if table is None or not len(table):
+        return None
+    return table.groupby("replication").apply(
+        lambda t: summarise(t["duration"].to_numpy(), t["censored"].to_numpy()),
+        include_groups=False,
+    ).astype(float)
+
+
+def _mean_duration(results: Results) -> pd.Series | None:
+    if not has_columns(results.pairs, "start", "end"):
+        return None
+    limit = horizon(results)
+    return _per_replication_durations(
+        results, lambda d, c: restricted_mean(d, c, limit)
+    )
+
+
+def _survival_at(age: float) -> Callable[[Results], pd.Series | None]:
+    def compute(results: Results) -> pd.Series | None:
+        if not has_columns(results.pairs, "start", "end") or horizon(results) < age:
+            return None
+
+        def at_age(duration, censored):
+            curve = kaplan_meier(duration, censored)
+            before = curve[curve["time"] <= age]
+            return float(before["survival"].iloc[-1]) * 100
+        return _per_replication_durations(results, at_age)
+    return compute
+
+
+def _portfolio_npv(results: Results) -> pd.Series | None:
+    pairs = results.pairs
+    if not has_columns(pairs, "replication", "supplier", "npv"):
+        return None
+    per_supplier = pairs.groupby(["replication", "supplier"])["npv"].sum()
+    return per_supplier.groupby(level="replication").mean().astype(float)
+
+
+def _pair_npv(results: Results) -> pd.Series | None:
+    if not has_columns(results.pairs, "replication", "npv"):
+        return None
+    return results.pairs.groupby("replication")["npv"].mean().astype(float)
+
+
+def _lost_to_competitors(results: Results) -> pd.Series | None:
+    pairs = results.pairs
+    if not has_columns(pairs, "replication", "end_reason"):
+        return None
+    reason = pairs["end_reason"].astype("string")
+    ended = reason.notna() & (reason != "")
+    if "censored" in pairs.columns:
+        ended &= ~pairs["censored"].fillna(False).astype(bool)
+    lost = (reason == "competitor").fillna(False)
+    grouped = pd.DataFrame({"ended": ended.to_numpy(), "lost": (lost & ended).to_numpy()}
+                           ).groupby(pairs["replication"].to_numpy()).sum()
+    return (grouped["lost"] / grouped["ended"].where(grouped["ended"] > 0) * 100).astype(float)
+
+
+def _last_sample(column: str, scale: float = 1.0) -> Callable[[Results], pd.Series | None]:
+    def compute(results: Results) -> pd.Series | None:
+        series = results.timeseries
+        if not has_columns(series, "replication", "time", column):
+            return None
+        last = series.sort_values("time").groupby("replication").tail(1)
+        return last.set_index("replication")[column].astype(float) * scale
+    return compute
+
+
+def _time_mean(column: str) -> Callable[[Results], pd.Series | None]:
+    def compute(results: Results) -> pd.Series | None:
+        if not has_columns(results.timeseries, "replication", column):
+            return None
+        return results.timeseries.groupby("replication")[column].mean().astype(float)
+    return compute
+
+
+def _customer_value(results: Results) -> pd.Series | None:
+    if not has_columns(results.pairs, "replication", "value"):
+        return None
+    return results.pairs.groupby("replication")["value"].mean().astype(float)
+
+
+def _customer_lifetime(results: Results) -> pd.Series | None:
+    if not has_columns(results.pairs, "periods_to_absorption"):
+        return None
+    table = durations(results)
+    if table is None or not len(table):
+        return None
+    limit = float(table["duration"].max())
+    return _per_replication_durations(results, lambda d, c: restricted_mean(d, c, limit))
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("pairs", "pairs formed", "pairs", _pairs_formed),
+    Metric("reached_development", "pairs reaching development", "%", _reached("development")),
+    Metric("reached_long_term", "pairs reaching long-term", "%", _reached("long_term")),
+    Metric("reached_final", "pairs reaching final", "%", _reached("final")),
+    Metric("mean_duration", "mean relationship duration (to horizon)", "weeks", _mean_duration),
+    Metric("survival_one_year", "relationships lasting a year", "%", _survival_at(ONE_YEAR)),
+    Metric("portfolio_npv", "supplier portfolio NPV", "money per supplier", _portfolio_npv),
+    Metric("pair_npv", "pair NPV", "money per pair", _pair_npv),
+    Metric("lost_to_competitors", "ended relationships lost to competitors", "%",
+           _lost_to_competitors),
+    Metric("satisfaction_long_term", "satisfaction in long-term", "0-1",
+           _time_mean("satisfaction_long_term")),
+    Metric("entrant_share", "entrants' market share at horizon", "%",
+           _last_sample("share_entrants", 100.0)),
+    Metric("customer_value", "customer value", "money per customer", _customer_value),
+    Metric("customer_lifetime", "periods until lost (restricted mean)", "periods",
+           _customer_lifetime),
+)
+"""Every key metric dyadsim knows; a bundle gets those its tables support."""
+
+_BY_NAME = {metric.name: metric for metric in METRICS}
+
+
+def replication_metrics(source: Source) -> pd.DataFrame:
+    """Key metrics of each replication: one row per replication, one column per metric.
+
+    The index is the replication number, so tables of two scenarios run with
+    the same seeds line up row by row. Column names are :data:`METRICS` names;
+    labels and units are in :func:`metric_info`.
+    """
+    results = as_results(source)
+    columns = {}
+    for metric in METRICS:
+        values = metric.compute(results)
+        if values is not None and len(values):
+            columns[metric.name] = values
+    table = pd.DataFrame(columns)
+    table.index.name = "replication"
+    return table.sort_index()
+
+
+def metric_info(name: str) -> Metric:
+    """The :class:`Metric` called ``name``."""
+    return _BY_NAME[name]
+
+
+def key_figures(source: Source, confidence: float = 0.95) -> pd.DataFrame:
+    """The run's key figures: mean over replications with a bootstrap interval.
+
+    Returns one row per metric the bundle supports, with columns ``metric``
+    (name), ``label`` (for people), ``value`` (mean over replications),
+    ``low`` and ``high`` (bootstrap ``confidence`` interval of that mean; NaN
+    with a single replication) and ``unit``. A Markov bundle also gets the
+    ``analytic_value`` from its summary, without an interval.
+    """
+    results = as_results(source)
+    table = replication_metrics(results)
+    rows = []
+    for name in table.columns:
+        metric = _BY_NAME[name]
+        values = table[name].to_numpy(dtype=float)
+        finite = values[np.isfinite(values)]
+        low, high = bootstrap_interval(finite, confidence)
+        mean = float(finite.mean()) if finite.size else float("nan")
+        rows.append((name, metric.label, mean, low, high, metric.unit))
+    analytic = results.summary().get("analytic_value")
+    if isinstance(analytic, int | float):
+        rows.append(("analytic_value", "customer value, closed form", float(analytic),
+                     float("nan"), float("nan"), "money per customer"))
+    return pd.DataFrame(rows, columns=["metric", "label", "value", "low", "high", "unit"])
