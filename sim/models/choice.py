@@ -1,0 +1,61 @@
+"""The buyer's choice among suppliers: reinforced preferences and a logit rule.
+
+Weisbuch, Kirman & Herreiner (2000) describe buyers who remember the value
+each seller gave them and choose among sellers with a logit over that memory:
+
+    J_j <- (1 - gamma) * J_j + pi_j          (preference update)
+    P_j  = exp(beta * J_j) / sum_k exp(beta * J_k)   (choice probability)
+
+``pi_j`` is the value realised with seller ``j`` in the period (zero for a
+seller not visited), ``gamma`` in (0, 1] is the memory decay and ``beta`` >= 0
+the sensitivity: ``beta = 0`` makes every seller equally likely, a large
+``beta`` makes the buyer loyal to the seller it prefers. A constant payoff
+``pi`` makes the preference converge to ``pi / gamma``.
+
+Both functions are pure: the lifecycle model and the loyalty reference model
+call the very same ones, so their buyers choose by the same rule.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+__all__ = ["choice_probabilities", "update_preference"]
+
+
+def choice_probabilities(preferences: Sequence[float], beta: float) -> list[float]:
+    """Logit choice probabilities over ``preferences`` with sensitivity ``beta``.
+
+    ``preferences`` are the smoothed realised values ``J_j`` (value units);
+    the result has one probability per entry, in [0, 1], summing to 1. The
+    largest preference is subtracted before exponentiating, so large values
+    never overflow.
+
+    >>> choice_probabilities([1.0, 1.0], beta=2.0)
+    [0.5, 0.5]
+    >>> choice_probabilities([3.0, 0.0], beta=0.0)
+    [0.5, 0.5]
+    """
+    if beta < 0:
+        raise ValueError(f"beta must be >= 0, got {beta}")
+    if not preferences:
+        return []
+    top = max(preferences)
+    weights = [math.exp(beta * (value - top)) for value in preferences]
+    total = sum(weights)
+    return [weight / total for weight in weights]
+
+
+def update_preference(preference: float, payoff: float, gamma: float) -> float:
+    """The preference after one period: ``(1 - gamma) * preference + payoff``.
+
+    ``payoff`` is the value realised with the seller in the period (0 when
+    the buyer did not buy from it); ``gamma`` in (0, 1] is the memory decay.
+
+    >>> update_preference(10.0, 1.0, gamma=0.1)
+    10.0
+    """
+    if not 0 < gamma <= 1:
+        raise ValueError(f"gamma must be in (0, 1], got {gamma}")
+    return (1.0 - gamma) * preference + payoff

@@ -1,0 +1,252 @@
+"""Buyers, suppliers and the relationships between them.
+
+The agents are small classes with ``__slots__``: a replication holds thousands
+of them and touches them on every order, so they carry state and a few cheap
+derived quantities, and the behaviour lives in the process modules.
+
+Positions (culture, technology, location, requirements, offerings) are points
+in [0, 1]^2. A distance between two positions is their Euclidean distance
+divided by sqrt(2), so it lies in [0, 1].
+
+A relationship's belief about the supplier's reliability is a Beta(a, b)
+posterior: trust is its mean a / (a + b), uncertainty its standard deviation
+and experience the number of orders seen (Ford 1980).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+from itertools import chain
+
+import numpy as np
+
+PRE, EARLY, DEVELOPMENT, LONG_TERM, FINAL = range(5)
+STAGE_NAMES = ("pre", "early", "development", "long_term", "final")
+END_REASONS = (
+    "distance", "poor_performance", "dissatisfaction", "competitor",
+    "unprofitable", "buyer_exit", "supplier_exit",
+)
+_SQRT2 = math.sqrt(2.0)
+
+
+def distance(p: tuple[float, float] | list[float], q: tuple[float, float] | list[float]) -> float:
+    """Distance between two points of [0, 1]^2, scaled to [0, 1]."""
+    return math.hypot(p[0] - q[0], p[1] - q[1]) / _SQRT2
+
+
+class Draws:
+    """Scalar random numbers from one generator, drawn in blocks for speed.
+
+    Drawing one number at a time from a numpy Generator costs far more than
+    the model's own work per event; blocks keep the stream reproducible
+    (same generator, same order of calls) at a fraction of the cost.
+    ``uniform()`` is in [0, 1), ``normal()`` standard normal and
+    ``exponential(mean)`` an exponential waiting time with that mean.
+    """
+
+    __slots__ = ("normal", "rng", "standard_exponential", "uniform")
+    _BLOCK = 2048
+
+    def __init__(self, rng: np.random.Generator):
+        self.rng = rng
+        block = self._BLOCK
+        self.uniform = partial(next, chain.from_iterable(
+            iter(lambda: rng.random(block).tolist(), None)
+        ))
+        self.normal = partial(next, chain.from_iterable(
+            iter(lambda: rng.standard_normal(block).tolist(), None)
+        ))
+        self.standard_exponential = partial(next, chain.from_iterable(
+            iter(lambda: rng.standard_exponential(block).tolist(), None)
+        ))
+
+    def exponential(self, mean: float) -> float:
+        """An exponential waiting time with the given mean."""
+        return self.standard_exponential() * mean
+
+
+class Supplier:
+    """A seller: positions, quality, price, marketing, capacity and skills.
+
+    ``marketing_rate`` is in contacts per week, ``capacity`` in attention
+    units per week; ``reputation`` is what the market believes of its quality
+    (external information a prospect judges it by, C1).
+    """
+
+    __slots__ = (
+        "accounts", "active", "attention_demand", "capacity", "conflict_resolution",
+        "culture", "customer_knowledge", "entrant", "entry_time", "index", "location",
+        "margin", "marketing_rate", "name", "negotiation", "price", "problem_solving",
+        "quality", "reputation", "technology",
+    )
+
+    def __init__(self, index: int, name: str, entrant: bool, entry_time: float):
+        self.index = index
+        self.name = name
+        self.entrant = entrant
+        self.entry_time = entry_time
+        self.active = True
+        self.accounts: dict[Pair, None] = {}
+        self.attention_demand = 0.0
+
+
+class Buyer:
+    """A buying firm: positions, requirements, demand and its current suppliers.
+
+    ``order_rate`` is in orders per week, ``order_value`` in money per order.
+    ``pairs`` are its relationships in any stage before ended; ``aware`` the
+    suppliers it has heard of (most recent last); ``rejected`` those it
+    recently ended with.
+    """
+
+    __slots__ = (
+        "active", "alternative_value", "aware", "breadth", "buying_centre", "culture",
+        "expectation", "index", "location", "name", "order_rate", "order_value",
+        "outside_preference", "pairs", "rejected", "requirements", "search_threshold",
+        "searching", "technology",
+        "tolerance",
+    )
+
+    def __init__(self, index: int, name: str):
+        self.index = index
+        self.name = name
+        self.active = True
+        self.pairs: list[Pair] = []
+        self.aware: list[Supplier] = []
+        self.rejected: list[Supplier] = []
+        self.searching = True
+
+
+class Pair:
+    """One buyer-supplier relationship, from first evaluation to its end.
+
+    Beliefs: ``alpha``, ``beta`` of the Beta posterior (and the prior's
+    ``prior_strength``). Distances in [0, 1]. ``offering`` is where the
+    supplier's offering to this buyer sits; fit compares it with the buyer's
+    current requirements. ``preference`` is the buyer's smoothed realised
+    value of the supplier (the choice rule's J). Money in the ledger is
+    undiscounted except ``npv``, the supplier's continuously discounted net
+    value of the account.
+    """
+
+    __slots__ = (
+        "adaptations_buyer",
+        "adaptations_supplier",
+        "alpha",
+        "attention_cost",
+        "attention_since",
+        "beta",
+        "buyer",
+        "cap",
+        "commitment_buyer",
+        "commitment_supplier",
+        "conflicts",
+        "cost_by_stage",
+        "cost_to_serve",
+        "cultural",
+        "end",
+        "end_reason",
+        "episodes",
+        "failures",
+        "forecast_last",
+        "furthest",
+        "geographic",
+        "inbox",
+        "investment_buyer",
+        "investment_supplier",
+        "margin",
+        "missed_shifts",
+        "noticed_shifts",
+        "npv",
+        "npv_forecast",
+        "offering",
+        "preference",
+        "prior_strength",
+        "revenue",
+        "revenue_by_stage",
+        "review_token",
+        "satisfaction",
+        "share",
+        "social",
+        "stage",
+        "stage_since",
+        "start",
+        "supplier",
+        "switching_cost",
+        "t_stage",
+        "technological",
+        "time_distance",
+        "trust_at_adaptation",
+        "unresolved",
+        "wakeup",
+    )
+
+    def __init__(self, buyer: Buyer, supplier: Supplier, now: float):
+        self.buyer = buyer
+        self.supplier = supplier
+        self.start = now
+        self.stage = PRE
+        self.stage_since = now
+        self.furthest = PRE
+        self.t_stage = [now, math.nan, math.nan, math.nan, math.nan]
+        self.end = math.nan
+        self.end_reason = ""
+        self.cultural = distance(buyer.culture, supplier.culture)
+        self.technological = distance(buyer.technology, supplier.technology)
+        self.geographic = distance(buyer.location, supplier.location)
+        self.time_distance = self.geographic
+        self.social = 0.5 + 0.5 * self.cultural
+        self.offering = list(supplier.technology)
+        self.satisfaction = 0.5
+        self.commitment_buyer = 0.0
+        self.commitment_supplier = 0.0
+        self.investment_buyer = 0.0
+        self.investment_supplier = 0.0
+        self.switching_cost = 0.0
+        self.share = 0.0
+        self.cap = 0.0
+        self.preference = 0.0
+        self.attention_since = now
+        self.conflicts = self.unresolved = self.episodes = self.failures = 0
+        self.adaptations_buyer = self.adaptations_supplier = 0
+        self.noticed_shifts = self.missed_shifts = 0
+        self.revenue = self.margin = self.cost_to_serve = self.attention_cost = 0.0
+        self.npv = 0.0
+        self.npv_forecast = math.nan
+        self.forecast_last = math.nan
+        self.trust_at_adaptation = math.nan
+        self.revenue_by_stage = [0.0] * 5
+        self.cost_by_stage = [0.0] * 5
+        self.inbox: list[tuple] = []
+        self.wakeup = None
+        self.review_token = 0
+
+    def set_prior(self, reputation: float, strength: float) -> None:
+        """Start the belief from the supplier's reputation, worth ``strength`` orders."""
+        self.prior_strength = strength
+        self.alpha = strength * reputation
+        self.beta = strength * (1.0 - reputation)
+
+    @property
+    def trust(self) -> float:
+        """The buyer's expected reliability of the supplier, [0, 1]."""
+        return self.alpha / (self.alpha + self.beta)
+
+    @property
+    def uncertainty(self) -> float:
+        """Standard deviation of the buyer's belief about reliability."""
+        a, b = self.alpha, self.beta
+        n = a + b
+        return math.sqrt(a * b / (n * n * (n + 1.0)))
+
+    @property
+    def ended(self) -> bool:
+        """Whether the relationship has ended."""
+        return self.end_reason != ""
+
+    def fit(self, fit_scale: float) -> float:
+        """Fit of the offering to the buyer's current requirements, [0, 1]."""
+        requirements = self.buyer.requirements
+        gap = math.hypot(self.offering[0] - requirements[0], self.offering[1] - requirements[1])
+        return max(0.0, 1.0 - gap / fit_scale)

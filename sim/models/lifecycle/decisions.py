@@ -1,0 +1,182 @@
+"""Decisions at reviews: the buyer's judgement, the supplier's forecasts, adaptations.
+
+Suggested functional forms chosen here:
+
+- Buyer review: poor performance ends it when the buyer foresees problems
+  (C5); below its search threshold the buyer turns to a better known supplier
+  if one beats the incumbent by switching cost and inertia (competitor), ends
+  it when satisfaction is ``dissatisfaction_margin`` below the threshold
+  (dissatisfaction), and otherwise searches: marketing contacts now persuade
+  it (C2, C11).
+- Supplier forecasts (C16): pursue a prospect at volume share
+  ``1 / sourcing breadth``; keep an account at its current share; adapt when
+  the forecast with the adaptation (technological distance cut by
+  ``adaptation_effect``, a proportionally higher success rate and share, more
+  commitment) exceeds the forecast without it by ``(1 + hurdle)`` times the
+  investment. Every forecast is recorded (``forecast_last``; events).
+- The buyer adapts when its trust clears its own threshold, it is satisfied,
+  the supplier carries a real part of its volume (share >= 0.25) and there is
+  technological distance left to remove (C8); its investment becomes its
+  switching cost (C9).
+"""
+
+from __future__ import annotations
+
+from sim.models.lifecycle.agents import DEVELOPMENT, LONG_TERM, Pair, Supplier
+from sim.models.lifecycle.economics import book_investment, forecast_npv
+from sim.models.lifecycle.judgement import (
+    foresees_problems,
+    holding_value,
+    prospect_value,
+    success_probability,
+    update_commitment,
+)
+
+
+def buyer_review(market, pair: Pair) -> bool:
+    """The buyer reviews the supplier; returns whether the relationship ended."""
+    buyer = pair.buyer
+    if foresees_problems(market, pair):
+        market.end_pair(pair, "poor_performance", "foresees_problems")
+        return True
+    if pair.satisfaction >= buyer.search_threshold:
+        market.update_searching(buyer)
+        return False
+    rival = _best_known_rival(market, pair)
+    if rival is not None and competitor_wins(market, pair, rival):
+        return True
+    if pair.satisfaction < buyer.search_threshold - market.rel.dissatisfaction_margin:
+        market.end_pair(pair, "dissatisfaction", "below_expectation")
+        return True
+    market.search(buyer)
+    return False
+
+
+def _best_known_rival(market, pair: Pair) -> Supplier | None:
+    buyer = pair.buyer
+    rivals = [
+        s for s in buyer.aware
+        if s.active and s not in buyer.rejected and not any(p.supplier is s for p in buyer.pairs)
+    ]
+    if not rivals:
+        return None
+    return max(rivals, key=lambda s: prospect_value(market, buyer, s))
+
+
+def competitor_wins(market, pair: Pair, competitor: Supplier) -> bool:
+    """A competitor's offer against the incumbent; returns whether the buyer switched (C6, C9)."""
+    buyer = pair.buyer
+    if not competitor.active or any(p.supplier is competitor for p in buyer.pairs):
+        return False
+    offer = prospect_value(market, buyer, competitor)
+    incumbent = holding_value(market, pair)
+    won = offer > incumbent
+    if market.log.enabled:
+        market.record(
+            pair, "approach", "switched" if won else "kept",
+            detail=competitor.name, forecast=offer - incumbent,
+        )
+    if won:
+        market.end_pair(pair, "competitor", competitor.name, search=False)
+        market.start_pair(buyer, competitor, "switched_from_" + pair.supplier.name)
+    return won
+
+
+def pursue_forecast(market, pair: Pair) -> float:
+    """The supplier's NPV forecast of a prospect it might pursue (money)."""
+    share = 1.0 / pair.buyer.breadth
+    return forecast_npv(
+        market, pair, share, DEVELOPMENT, satisfaction=0.5, commitment=0.3,
+        success=success_probability(market, pair),
+    )
+
+
+def supplier_keeps(market, pair: Pair) -> bool:
+    """The supplier decides whether to keep the account; returns whether it does (C16)."""
+    forecast = forecast_npv(
+        market, pair, pair.share, pair.stage, pair.satisfaction,
+        _mutual(pair), success_probability(market, pair),
+    )
+    pair.forecast_last = forecast
+    if market.log.enabled:
+        market.record(pair, "decision", "keep", forecast=forecast)
+    if market.policy.drop_unprofitable and forecast < 0.0:
+        market.end_pair(pair, "unprofitable", "forecast_negative")
+        return False
+    return True
+
+
+def _mutual(pair: Pair) -> float:
+    return 0.5 * (pair.commitment_buyer + pair.commitment_supplier)
+
+
+def consider_adaptations(market, pair: Pair) -> None:
+    """Each side decides whether to adapt products, processes or organisation (C8, C9)."""
+    rel, policy, economics = market.rel, market.policy, market.economics
+    if pair.technological > 0.02 and pair.trust >= policy.adaptation_trust:
+        investment = economics.adaptation_supplier
+        gain = _adaptation_gain(market, pair, investment)
+        if market.log.enabled:
+            market.record(pair, "decision", "adapt", forecast=gain)
+        if gain >= (1.0 + policy.adaptation_hurdle) * investment:
+            _adapt(market, pair, investment, by_supplier=True, forecast=gain)
+    if (
+        pair.technological > 0.02
+        and pair.trust >= rel.adaptation_trust
+        and pair.satisfaction >= pair.buyer.search_threshold
+        and pair.share >= 0.25
+    ):
+        _adapt(market, pair, economics.adaptation_buyer, by_supplier=False, forecast=float("nan"))
+    update_commitment(market, pair)
+
+
+def _adaptation_gain(market, pair: Pair, investment: float) -> float:
+    """Forecast NPV with the adaptation minus the forecast without it (money)."""
+    rel = market.rel
+    success = success_probability(market, pair)
+    base = forecast_npv(
+        market, pair, pair.share, LONG_TERM, pair.satisfaction, _mutual(pair), success
+    )
+    technological = pair.technological
+    pair.technological = technological * (1.0 - rel.adaptation_effect)
+    success_after = success_probability(market, pair)
+    pair.technological = technological
+    share_after = min(1.0, pair.share * success_after / max(success, 1e-9) + 0.1)
+    scale = rel.switching_cost_scale
+    invested = pair.investment_supplier + investment
+    commitment_after = 0.5 * (
+        pair.commitment_buyer
+        + 0.4 * pair.trust + 0.2 * share_after + 0.4 * invested / (invested + scale)
+    )
+    after = forecast_npv(
+        market, pair, share_after, LONG_TERM, pair.satisfaction, commitment_after, success_after
+    )
+    return after - base
+
+
+def _adapt(market, pair: Pair, investment: float, by_supplier: bool, forecast: float) -> None:
+    rel = market.rel
+    now = market.env.now
+    trust = pair.trust
+    commitment_before = pair.commitment_supplier if by_supplier else pair.commitment_buyer
+    pair.technological *= 1.0 - rel.adaptation_effect
+    if by_supplier:
+        pair.adaptations_supplier += 1
+        pair.time_distance *= 1.0 - 0.5 * rel.adaptation_effect
+        requirements = pair.buyer.requirements
+        offering = pair.offering
+        for axis in (0, 1):
+            offering[axis] += rel.adaptation_effect * (requirements[axis] - offering[axis])
+    else:
+        pair.adaptations_buyer += 1
+    if pair.adaptations_buyer + pair.adaptations_supplier == 1:
+        pair.trust_at_adaptation = trust
+    book_investment(market, pair, investment, by_supplier, now)
+    update_commitment(market, pair)
+    if market.log.enabled:
+        market.record(
+            pair, "adaptation", "supplier" if by_supplier else "buyer", amount=investment,
+            trust_before=trust, trust_after=trust, forecast=forecast,
+            commitment_before=commitment_before,
+            commitment_after=pair.commitment_supplier if by_supplier else pair.commitment_buyer,
+        )

@@ -1,0 +1,144 @@
+"""How each side judges the other: reliability, value, alternatives, commitment.
+
+Suggested functional forms chosen here (all values are "value per order",
+on the scale of the buyer's expectation, roughly [0, 1]):
+
+- Probability that an order goes well:
+  ``quality * (1 - w_fit (1 - fit)) * (1 - w_tech * technological) * (1 - w_time * time)``.
+- Value of a good order: ``0.5 + 0.5 fit - (price - 1)``; a failed order is
+  worth 0 (less when its conflict stays open).
+- Expected value of a supplier: trust x value of a good order; a prospect is
+  judged by reputation instead of trust and by the fit of its standard
+  offering (C1).
+- Switching penalty: ``weight * switching_cost / (switching_cost + scale)`` value per
+  order; a competitor must beat the incumbent by it plus inertia (C9).
+- Foreseeing problems: the posterior probability that reliability is below
+  ``problem_level`` (normal approximation of the Beta posterior) exceeds
+  ``foresight`` (C5).
+- Commitment: buyer ``0.35 trust + 0.3 share + 0.35 s(investment_buyer)``,
+  supplier ``0.4 trust + 0.2 share + 0.4 s(investment_supplier)`` with
+  ``s(x) = x / (x + scale)``: it grows with trust, dependence and
+  adaptations (Morgan & Hunt 1994; Ford 1980).
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.models.lifecycle.agents import Buyer, Pair, Supplier
+
+_SQRT2 = math.sqrt(2.0)
+
+
+def success_probability(market, pair: Pair) -> float:
+    """Probability that the next order with this supplier goes well."""
+    rel = market.rel
+    fit = pair.fit(rel.fit_scale)
+    return (
+        pair.supplier.quality
+        * (1.0 - rel.fit_weight * (1.0 - fit))
+        * (1.0 - rel.technology_weight * pair.technological)
+        * (1.0 - rel.time_weight * pair.time_distance)
+    )
+
+
+def value_of_success(fit: float, price: float) -> float:
+    """Value per order of an order that went well."""
+    return 0.5 + 0.5 * fit - (price - 1.0)
+
+
+def expected_value(market, pair: Pair) -> float:
+    """What the buyer expects an order with this supplier to be worth (value per order)."""
+    return pair.trust * value_of_success(pair.fit(market.rel.fit_scale), pair.supplier.price)
+
+
+def offering_fit(market, buyer: Buyer, supplier: Supplier) -> float:
+    """Fit of a supplier's standard offering to the buyer's current requirements."""
+    requirements = buyer.requirements
+    gap = math.hypot(
+        supplier.technology[0] - requirements[0], supplier.technology[1] - requirements[1]
+    )
+    return max(0.0, 1.0 - gap / market.rel.fit_scale)
+
+
+def prospect_value(market, buyer: Buyer, supplier: Supplier) -> float:
+    """Value per order the buyer expects from a supplier it has no experience with (C1)."""
+    fit = offering_fit(market, buyer, supplier)
+    return supplier.reputation * value_of_success(fit, supplier.price)
+
+
+def _paired(buyer: Buyer, supplier: Supplier) -> bool:
+    return any(pair.supplier is supplier for pair in buyer.pairs)
+
+
+def best_alternative(market, buyer: Buyer) -> float:
+    """The best value the buyer could get elsewhere: outside options or known suppliers (C6)."""
+    best = buyer.alternative_value
+    for supplier in buyer.aware:
+        if supplier.active and not _paired(buyer, supplier):
+            best = max(best, prospect_value(market, buyer, supplier))
+    return best
+
+
+def credible_alternatives(market, pair: Pair) -> int:
+    """Alternatives the buyer sees within ``credibility_margin`` of this supplier (C12)."""
+    buyer = pair.buyer
+    bar = expected_value(market, pair) - market.rel.credibility_margin
+    count = int(buyer.alternative_value >= bar)
+    for supplier in buyer.aware:
+        if supplier.active and not _paired(buyer, supplier):
+            count += prospect_value(market, buyer, supplier) >= bar
+    return count
+
+
+def switching_penalty(market, pair: Pair) -> float:
+    """Value per order the buyer gives up by leaving: its sunk adaptations (C9)."""
+    cost = pair.switching_cost
+    rel = market.rel
+    return rel.switching_weight * cost / (cost + rel.switching_cost_scale)
+
+
+def holding_value(market, pair: Pair) -> float:
+    """The incumbent's value in a comparison: expected value plus switching penalty and inertia."""
+    return expected_value(market, pair) + switching_penalty(market, pair) + market.rel.inertia
+
+
+def foresees_problems(market, pair: Pair) -> bool:
+    """Whether the buyer's belief makes poor reliability likely (C5)."""
+    rel = market.rel
+    spread = pair.uncertainty
+    if spread <= 0.0:
+        return pair.trust < rel.problem_level
+    z = (rel.problem_level - pair.trust) / spread
+    return 0.5 * (1.0 + math.erf(z / _SQRT2)) >= rel.foresight
+
+
+def update_commitment(market, pair: Pair) -> None:
+    """Recompute both sides' commitment from trust, dependence and adaptations."""
+    scale = market.rel.switching_cost_scale
+    trust = pair.trust
+    buyer_sunk = pair.investment_buyer / (pair.investment_buyer + scale)
+    supplier_sunk = pair.investment_supplier / (pair.investment_supplier + scale)
+    pair.commitment_buyer = 0.35 * trust + 0.3 * pair.share + 0.35 * buyer_sunk
+    pair.commitment_supplier = 0.4 * trust + 0.2 * pair.share + 0.4 * supplier_sunk
+
+
+def development_cap(market, pair: Pair) -> float:
+    """Largest volume share a developing relationship gets: it grows with trust (C7)."""
+    trial = market.rel.trial_share
+    return trial + (1.0 - trial) * max(0.0, (pair.trust - 0.5) / 0.5)
+
+
+def distance_gap(pair: Pair) -> float:
+    """Cultural or technological distance beyond the buyer's tolerance (C3)."""
+    return max(0.0, max(pair.cultural, pair.technological) - pair.buyer.tolerance)
+
+
+def experienced_cultural_gap(pair: Pair) -> float:
+    """Cultural distance felt in working together, beyond the buyer's tolerance (C5).
+
+    Social distance (unfamiliarity) magnifies the cultural gap; it shrinks with
+    every order, so a relationship that survives its first orders feels it less.
+    """
+    return max(0.0, pair.cultural * (0.5 + pair.social) - pair.buyer.tolerance)
+

@@ -1,0 +1,239 @@
+"""The relationship lifecycle: one SimPy process per pair, one function per stage.
+
+``pre -> early -> development -> long_term -> final`` (Ford 1980; Dwyer,
+Schurr & Oh 1987), and from any stage to ended with a reason (C13). Each
+stage function waits for what happens to the relationship (orders in the
+trial, reviews, open conflicts, a competitor's approach, an end decided
+elsewhere), decides, and returns the next stage function, or ``None`` once
+the relationship has ended. Nothing here draws a stage from a fixed
+transition probability: every move follows from trust, distance, fit,
+satisfaction, commitment, switching cost, alternatives, attention and entry.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, FINAL, LONG_TERM, Pair
+from sim.models.lifecycle.decisions import (
+    buyer_review,
+    competitor_wins,
+    consider_adaptations,
+    pursue_forecast,
+    supplier_keeps,
+)
+from sim.models.lifecycle.episodes import APPROACH, END, EPISODE, PROBLEM, REVIEW
+from sim.models.lifecycle.judgement import (
+    best_alternative,
+    credible_alternatives,
+    distance_gap,
+    expected_value,
+    experienced_cultural_gap,
+    foresees_problems,
+    prospect_value,
+)
+
+
+def lifecycle(market, pair: Pair):
+    """The life of one relationship: its stages one after another until it ends."""
+    stage = pre
+    while stage is not None and not pair.ended:
+        stage = yield from stage(market, pair)
+
+
+def wait(market, pair: Pair):
+    """Wait until something happens to the relationship; return what happened."""
+    if not pair.inbox:
+        pair.wakeup = market.env.event()
+        yield pair.wakeup
+    messages, pair.inbox = pair.inbox, []
+    return messages
+
+
+def pre(market, pair: Pair):
+    """Pre-relationship: each side judges the other's potential, then they negotiate.
+
+    The buyer abandons with a probability that grows with cultural or
+    technological distance beyond its tolerance, whatever else fits (C3); it
+    compares the supplier's expected value (reputation, fit, price) with its
+    alternatives (C1, C6); the supplier pursues only a buyer whose forecast
+    NPV clears its hurdle (C16). Negotiation takes longer at larger social
+    distance and shorter with negotiation skill.
+    """
+    rel, buyer, supplier = market.rel, pair.buyer, pair.supplier
+    draws = market.decision_draws
+    gap = distance_gap(pair)
+    if gap > 0.0 and draws.uniform() < 1.0 - math.exp(-rel.distance_sensitivity * gap):
+        market.end_pair(pair, "distance", "too_far_apart")
+        return None
+    if prospect_value(market, buyer, supplier) < best_alternative(market, buyer):
+        market.end_pair(pair, "competitor", "better_alternative")
+        return None
+    forecast = pursue_forecast(market, pair)
+    pair.npv_forecast = pair.forecast_last = forecast
+    if market.log.enabled:
+        market.record(pair, "decision", "pursue", forecast=forecast)
+    if forecast < market.policy.pursue_hurdle:
+        market.end_pair(pair, "unprofitable", "not_worth_pursuing")
+        return None
+    negotiation = rel.negotiation_time * (0.5 + pair.social) * (1.5 - supplier.negotiation)
+    yield market.env.timeout(negotiation)
+    if pair.ended:
+        return None
+    market.enter_stage(pair, EARLY, "negotiated")
+    if draws.uniform() < rel.large_project_probability * (0.5 + supplier.negotiation):
+        pair.cap = max(pair.cap, rel.large_project_share)
+        market.allocate(buyer)
+    return early
+
+
+def early(market, pair: Pair):
+    """Early: trial orders from which the buyer learns the supplier's ways (C4).
+
+    After each order the buyer abandons when its belief makes poor
+    performance likely or the cultural distance it experiences is too large
+    (C5). It moves to development when trust clears the threshold and the
+    supplier beats its best alternative (C6).
+    """
+    rel = market.rel
+    while True:
+        for message in (yield from wait(market, pair)):
+            kind = message[0]
+            if kind == END:
+                return None
+            if kind == APPROACH:
+                if competitor_wins(market, pair, message[1]):
+                    return None
+                continue
+            if kind in (EPISODE, PROBLEM):
+                if pair.episodes >= 2 and foresees_problems(market, pair):
+                    market.end_pair(pair, "poor_performance", "foresees_problems")
+                    return None
+                gap = experienced_cultural_gap(pair)
+                if gap > 0.0 and market.decision_draws.uniform() < 1.0 - math.exp(
+                    -0.25 * rel.distance_sensitivity * gap
+                ):
+                    market.end_pair(pair, "distance", "cultural_friction")
+                    return None
+            if kind in (EPISODE, REVIEW) and _ready_for_development(market, pair):
+                market.enter_stage(pair, DEVELOPMENT, "trust_built")
+                return development
+            if kind == REVIEW:
+                if _trial_failed(market, pair):
+                    return None
+                market.schedule_review(pair)
+
+
+def _ready_for_development(market, pair: Pair) -> bool:
+    rel = market.rel
+    return (
+        pair.episodes >= rel.min_trial_episodes
+        and pair.trust >= rel.development_trust
+        and expected_value(market, pair) >= best_alternative(market, pair.buyer)
+    )
+
+
+def _trial_failed(market, pair: Pair) -> bool:
+    """At the end of the trial period a supplier that has not convinced is let go."""
+    rel = market.rel
+    if market.env.now - pair.stage_since < rel.trial_period:
+        return False
+    if expected_value(market, pair) < best_alternative(market, pair.buyer):
+        market.end_pair(pair, "competitor", "alternative_better_after_trial")
+    elif pair.trust < rel.development_trust:
+        market.end_pair(pair, "poor_performance", "trust_not_built")
+    elif pair.satisfaction < pair.buyer.search_threshold:
+        market.end_pair(pair, "dissatisfaction", "trial_disappointed")
+    return pair.ended
+
+
+def development(market, pair: Pair):
+    """Development: volume grows with trust; intensive, costly account management (C7).
+
+    At each review the buyer judges performance and satisfaction, the
+    supplier whether the account is worth keeping, and both whether to adapt
+    (only with enough trust and, for the supplier, an NPV gain that clears its
+    hurdle; C8, C16). Adaptations build commitment; mutual commitment makes
+    the relationship long-term.
+    """
+    threshold = market.rel.commitment_threshold
+    while True:
+        for message in (yield from wait(market, pair)):
+            kind = message[0]
+            if kind == END:
+                return None
+            if kind == APPROACH:
+                if competitor_wins(market, pair, message[1]):
+                    return None
+            elif kind == PROBLEM:
+                if buyer_review(market, pair):
+                    return None
+            elif kind == REVIEW:
+                if buyer_review(market, pair) or not supplier_keeps(market, pair):
+                    return None
+                consider_adaptations(market, pair)
+                if min(pair.commitment_buyer, pair.commitment_supplier) >= threshold:
+                    market.enter_stage(pair, LONG_TERM, "mutual_commitment")
+                    return long_term
+                market.schedule_review(pair)
+
+
+def long_term(market, pair: Pair):
+    """Long-term: routine under established rules, cheaper to serve (C9, C10).
+
+    The supplier's attention policy may cut attention, so requirement shifts
+    go unnoticed and fit and satisfaction erode (C11). A competitor's offer
+    wins when it beats the incumbent by more than switching cost and inertia.
+    After a long stay, with both sides satisfied and committed and no
+    credible alternative in sight, the relationship is institutionalised (C12).
+    """
+    while True:
+        for message in (yield from wait(market, pair)):
+            kind = message[0]
+            if kind == END:
+                return None
+            if kind == APPROACH:
+                if competitor_wins(market, pair, message[1]):
+                    return None
+            elif kind == PROBLEM:
+                if buyer_review(market, pair):
+                    return None
+            elif kind == REVIEW:
+                if buyer_review(market, pair) or not supplier_keeps(market, pair):
+                    return None
+                consider_adaptations(market, pair)
+                if _ready_for_final(market, pair):
+                    market.enter_stage(pair, FINAL, "institutionalised")
+                    return final
+                market.schedule_review(pair)
+
+
+def _ready_for_final(market, pair: Pair) -> bool:
+    rel = market.rel
+    return (
+        market.env.now - pair.stage_since >= rel.final_min_stay
+        and pair.satisfaction >= rel.final_satisfaction
+        and min(pair.commitment_buyer, pair.commitment_supplier) >= rel.commitment_threshold
+        and credible_alternatives(market, pair) <= rel.final_max_alternatives
+    )
+
+
+def final(market, pair: Pair):
+    """Final: institutionalised; rare reviews, routine marketing ignored (C12).
+
+    Conflicts are absorbed by established procedures until the next (rare)
+    review. Only an entrant's approach forces a review out of turn: an
+    incumbent that stopped following its customer meets a newer offering.
+    """
+    while True:
+        for message in (yield from wait(market, pair)):
+            kind = message[0]
+            if kind == END:
+                return None
+            if kind == APPROACH:
+                if competitor_wins(market, pair, message[1]):
+                    return None
+            elif kind == REVIEW:
+                if buyer_review(market, pair) or not supplier_keeps(market, pair):
+                    return None
+                market.schedule_review(pair)
