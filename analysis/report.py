@@ -57,12 +57,10 @@ def format_number(value: float, unit: str = "") -> str:
     if unit == "pp":
         return f"{value:+.1f} pp"
     magnitude = abs(value)
-    if magnitude >= 1000:
+    if magnitude >= 1000 or float(value).is_integer():
         return f"{value:,.0f}"
     if magnitude >= 100:
         return f"{value:,.1f}"
-    if float(value).is_integer():
-        return f"{value:.0f}"
     if magnitude >= 1:
         return f"{value:.2f}"
     return f"{value:.3g}"
