@@ -17,9 +17,10 @@ import datetime as dt
 import multiprocessing
 import os
 import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -210,14 +211,43 @@ def _outcomes(scenario, seed, todo, events, workers, executor, scheduler) -> Ite
         for replication in todo:
             yield run_replication(scenario, seed, replication, events)
         return
-    with _executor(executor, workers, scheduler) as pool:
-        futures = [pool.submit(run_replication, scenario, seed, i, events) for i in todo]
+    with _executor(executor, workers, scheduler) as pool, _interrupt_flag() as interrupted:
+        pending = {pool.submit(run_replication, scenario, seed, i, events) for i in todo}
         try:
-            for future in as_completed(futures):
-                yield future.result()
+            while pending:
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=lambda f: f.result().replication):
+                    yield future.result()
+                if interrupted.is_set():
+                    raise KeyboardInterrupt
         finally:
-            for future in futures:
+            for future in pending:
                 future.cancel()
+
+
+@contextmanager
+def _interrupt_flag() -> Iterator[threading.Event]:
+    """Turn Ctrl-C into a flag while waiting on workers.
+
+    A KeyboardInterrupt raised inside ``concurrent.futures`` waiting code can
+    leave its locks held and hang the shutdown; the flag lets the loop stop at
+    a safe point instead. A second Ctrl-C interrupts at once.
+    """
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+
+    def on_interrupt(signum, frame):
+        if flag.is_set():
+            raise KeyboardInterrupt
+        flag.set()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 Path_ = tuple[str | int, ...]
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,10 @@ def load_yaml(path: Path) -> tuple[object, SourceMap]:
 
 def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, name: str, source: SourceMap):
     source.locations[path] = (name, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"tag {node.tag!r} is not allowed", node.start_mark
+        )
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result = {}
