@@ -35,6 +35,16 @@ def distance(p: tuple[float, float] | list[float], q: tuple[float, float] | list
     return math.hypot(p[0] - q[0], p[1] - q[1]) / _SQRT2
 
 
+def offering_for(buyer: Buyer, supplier: Supplier) -> list[float]:
+    """Where the supplier's first offering to the buyer sits in technology space."""
+    if supplier.tailoring is None:
+        return list(supplier.technology)
+    return [
+        min(1.0, max(0.0, buyer.requirements[axis] + supplier.tailoring[axis]))
+        for axis in (0, 1)
+    ]
+
+
 class Draws:
     """Scalar random numbers from one generator, drawn in blocks for speed.
 
@@ -71,14 +81,17 @@ class Supplier:
 
     ``marketing_rate`` is in contacts per week, ``capacity`` in attention
     units per week; ``reputation`` is what the market believes of its quality
-    (external information a prospect judges it by, C1).
+    (external information a prospect judges it by, C1). ``tailoring`` is
+    None for a supplier with a standard offering (at its technology position)
+    and, for an entrant, the offset of the offering it tailors to each
+    prospect's current requirements.
     """
 
     __slots__ = (
         "accounts", "active", "attention_demand", "capacity", "conflict_resolution",
         "culture", "customer_knowledge", "entrant", "entry_time", "index", "location",
         "margin", "marketing_rate", "name", "negotiation", "price", "problem_solving",
-        "quality", "reputation", "technology",
+        "quality", "reputation", "tailoring", "technology",
     )
 
     def __init__(self, index: int, name: str, entrant: bool, entry_time: float):
@@ -89,6 +102,7 @@ class Supplier:
         self.active = True
         self.accounts: dict[Pair, None] = {}
         self.attention_demand = 0.0
+        self.tailoring: tuple[float, float] | None = None
 
 
 class Buyer:
@@ -197,7 +211,7 @@ class Pair:
         self.geographic = distance(buyer.location, supplier.location)
         self.time_distance = self.geographic
         self.social = 0.5 + 0.5 * self.cultural
-        self.offering = list(supplier.technology)
+        self.offering = offering_for(buyer, supplier)
         self.satisfaction = 0.5
         self.commitment_buyer = 0.0
         self.commitment_supplier = 0.0

@@ -177,7 +177,7 @@ class BuyerPopulation(BuyerProfile):
         0.08, ge=0, le=1, description="standard deviation of a shift on each axis, [0,1]"
     )
     requirement_trend: float = Field(
-        0.03, ge=0, le=1, description="drift of every shift along the market's technology trend"
+        0.05, ge=0, le=1, description="drift of every shift along the market's technology trend"
     )
     turnover_rate: float = Field(
         0.15, ge=0, le=10, description="departures per key person per year"
@@ -244,7 +244,7 @@ class EntrantProfile(SupplierProfile):
     )
     technology_noise: float = Field(
         0.05, ge=0, le=1,
-        description="spread of the entrant's offering around the buyers' mean requirements, [0,1]",
+        description="offset of the entrant's offering from each buyer's requirements, [0,1]",
     )
 
 
@@ -359,7 +359,7 @@ class Relationship(_Section):
         40, gt=0, description="switching cost (money) at which the penalty is half its weight"
     )
     switching_weight: float = Field(
-        0.5, ge=0, le=10, description="value per order that an infinite switching cost would weigh"
+        0.3, ge=0, le=10, description="value per order that an infinite switching cost would weigh"
     )
     dissatisfaction_margin: float = Field(
         0.15, ge=0, le=1,

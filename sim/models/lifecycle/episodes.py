@@ -17,7 +17,8 @@ Suggested functional forms chosen here:
 - A requirement shift moves the buyer's requirements by a normal step plus a
   market-wide technology trend. Each current supplier notices it with
   probability ``1 - exp(-attention_effect * attention * (0.25 + customer_knowledge))``
-  and then re-tailors its offering (a cost); otherwise fit erodes (C11, C14).
+  and then re-tailors its offering (a cost), closing ``0.3 + 0.5 customer_knowledge``
+  of the gap; otherwise fit erodes (C11, C14).
 - A key person leaving shrinks the experience behind the belief by
   ``uncertainty_return`` (same trust, more uncertainty) and brings back some
   social distance.
@@ -30,6 +31,7 @@ import math
 from sim.models.choice import update_preference
 from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, STAGE_NAMES, Buyer, Pair
 from sim.models.lifecycle.economics import attention_rate, book_cost, book_order
+from sim.models.lifecycle.judgement import value_of_success
 
 EPISODE, REVIEW, PROBLEM, APPROACH, END = "episode", "review", "problem", "approach", "end"
 
@@ -61,7 +63,7 @@ def order_episode(market, pair: Pair, value: float) -> None:
     pair.episodes += 1
     if success:
         pair.alpha = alpha + 1.0
-        delivered = 0.5 + 0.5 * fit - (supplier.price - 1.0)
+        delivered = value_of_success(fit, supplier.price)
         cause = "success"
     else:
         pair.beta = beta + 1.0
@@ -123,8 +125,6 @@ def requirement_shift(market, buyer: Buyer) -> None:
             population.requirement_shift_size * draws.normal()
         )
         requirements[axis] = 0.0 if moved < 0.0 else 1.0 if moved > 1.0 else moved
-    market.requirement_sum[0] += requirements[0] - old[0]
-    market.requirement_sum[1] += requirements[1] - old[1]
     now = market.env.now
     for pair in buyer.pairs:
         if pair.stage < EARLY:
@@ -136,7 +136,7 @@ def requirement_shift(market, buyer: Buyer) -> None:
         fit_before = _fit_at(pair, old, rel.fit_scale)
         if noticed:
             pair.noticed_shifts += 1
-            pull = min(1.0, 0.5 + supplier.customer_knowledge)
+            pull = 0.3 + 0.5 * supplier.customer_knowledge
             pair.offering[0] += pull * (requirements[0] - pair.offering[0])
             pair.offering[1] += pull * (requirements[1] - pair.offering[1])
             book_cost(market, pair, market.economics.tailoring_cost, now)

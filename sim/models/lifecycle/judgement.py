@@ -5,7 +5,7 @@ on the scale of the buyer's expectation, roughly [0, 1]):
 
 - Probability that an order goes well:
   ``quality * (1 - w_fit (1 - fit)) * (1 - w_tech * technological) * (1 - w_time * time)``.
-- Value of a good order: ``0.5 + 0.5 fit - (price - 1)``; a failed order is
+- Value of a good order: ``0.3 + 0.7 fit - (price - 1)``; a failed order is
   worth 0 (less when its conflict stays open).
 - Expected value of a supplier: trust x value of a good order; a prospect is
   judged by reputation instead of trust and by the fit of its standard
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 
-from sim.models.lifecycle.agents import Buyer, Pair, Supplier
+from sim.models.lifecycle.agents import Buyer, Pair, Supplier, offering_for
 
 _SQRT2 = math.sqrt(2.0)
 
@@ -44,7 +44,7 @@ def success_probability(market, pair: Pair) -> float:
 
 def value_of_success(fit: float, price: float) -> float:
     """Value per order of an order that went well."""
-    return 0.5 + 0.5 * fit - (price - 1.0)
+    return 0.3 + 0.7 * fit - (price - 1.0)
 
 
 def expected_value(market, pair: Pair) -> float:
@@ -53,11 +53,10 @@ def expected_value(market, pair: Pair) -> float:
 
 
 def offering_fit(market, buyer: Buyer, supplier: Supplier) -> float:
-    """Fit of a supplier's standard offering to the buyer's current requirements."""
+    """Fit of the offering a supplier would make to the buyer's current requirements."""
     requirements = buyer.requirements
-    gap = math.hypot(
-        supplier.technology[0] - requirements[0], supplier.technology[1] - requirements[1]
-    )
+    offering = offering_for(buyer, supplier)
+    gap = math.hypot(offering[0] - requirements[0], offering[1] - requirements[1])
     return max(0.0, 1.0 - gap / market.rel.fit_scale)
 
 

@@ -101,7 +101,6 @@ class Market:
         self.suppliers: list[Supplier] = []
         self.active: dict[Pair, None] = {}
         self.records = PairRecords()
-        self.requirement_sum = [0.0, 0.0]
         self.cumulative_value = 0.0
         self.cumulative_revenue = 0.0
         self.buyer_spend = 0.0
@@ -342,7 +341,9 @@ class Market:
     def end_pair(self, pair: Pair, reason: str, cause: str = "", search: bool = True) -> None:
         """End a relationship for ``reason`` (one of ``END_REASONS``).
 
-        Unless ``search`` is false, a buyer left short of suppliers starts a search.
+        A buyer left short of suppliers by a relationship that had got past
+        the evaluation searches at once (unless ``search`` is false); after a
+        failed evaluation it waits for the next persuasive contact.
         """
         if pair.ended:
             return
@@ -371,7 +372,7 @@ class Market:
         if buyer.active:
             self.allocate(buyer)
             self.update_searching(buyer)
-            if buyer.searching and search:
+            if buyer.searching and search and pair.furthest >= EARLY:
                 self.search(buyer)
 
     def post(self, pair: Pair, message: tuple) -> None:

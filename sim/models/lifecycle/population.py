@@ -10,9 +10,9 @@ Suggested functional forms chosen here:
 - A buyer's requirements start near its own technology (normal noise 0.05).
 - A supplier's reputation is its quality seen through noise
   (``reputation_noise``): what the market knows of it before any order (C1).
-- An entrant's offering sits near the buyers' mean current requirements, with
-  ``technology_noise``: it arrives with a newer offering than incumbents who
-  stopped following their customers (C12).
+- An entrant tailors its offering to each prospect's current requirements
+  (within ``technology_noise``): it arrives with a newer offering than
+  incumbents who stopped following their customers (C12).
 - Exits are Poisson: each buyer and supplier draws its exit time once.
 """
 
@@ -149,8 +149,6 @@ def populate(market) -> None:
 
 def _join_buyer(market, buyer: Buyer, slot: int) -> None:
     env = market.env
-    market.requirement_sum[0] += buyer.requirements[0]
-    market.requirement_sum[1] += buyer.requirements[1]
     env.process(market.buyer_orders(buyer))
     env.process(market.buyer_requirements(buyer))
     env.process(market.buying_centre(buyer))
@@ -174,15 +172,12 @@ def _join_supplier(market, supplier: Supplier) -> None:
 
 
 def enter(market) -> Supplier:
-    """A competitor enters with an offering near the buyers' current requirements."""
+    """A competitor enters with offerings tailored to buyers' current requirements."""
     profile = market.config.entry.entrant
     (entrant,) = draw_suppliers(market, profile, [None], entrant=True)
-    count = max(1, len(market.buyers))
     draws = market.entry_draws
-    entrant.technology = tuple(
-        min(1.0, max(0.0, market.requirement_sum[axis] / count
-                     + profile.technology_noise * draws.normal()))
-        for axis in (0, 1)
+    entrant.tailoring = (
+        profile.technology_noise * draws.normal(), profile.technology_noise * draws.normal()
     )
     market.first_entry = min(market.first_entry, market.env.now)
     _join_supplier(market, entrant)
@@ -199,8 +194,6 @@ def buyer_leaves(market, buyer: Buyer, slot: int) -> None:
     buyer.active = False
     for pair in list(buyer.pairs):
         market.end_pair(pair, "buyer_exit")
-    market.requirement_sum[0] -= buyer.requirements[0]
-    market.requirement_sum[1] -= buyer.requirements[1]
     (newcomer,) = draw_buyers(market, [None])
     market.buyers[slot] = newcomer
     _join_buyer(market, newcomer, slot)
