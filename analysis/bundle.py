@@ -86,14 +86,17 @@ def stage_rank(stages: pd.Series) -> pd.Series:
     return stages.map(order).fillna(-1).astype(int)
 
 
-def durations(results: Results) -> pd.DataFrame | None:
+def durations(results: Results, began_only: bool = True) -> pd.DataFrame | None:
     """How long each pair lasted, and whether the horizon cut it short.
 
     Returns one row per pair with ``replication``, ``duration`` (weeks for the
     lifecycle model, periods for the Markov model), ``censored`` (still active
     at the end of the run) and, when known, ``furthest_stage`` and
     ``end_stage``. A censored pair's duration is the time it was observed, from
-    its start to the horizon. None when the pairs table has no timing columns.
+    its start to the horizon. ``began_only`` keeps the relationships that got
+    past the pre-relationship stage (reached ``early``): a contact that never
+    became a relationship has no life to measure. None when the pairs table
+    has no timing columns.
     """
     pairs = results.pairs
     if has_columns(pairs, "start", "end"):
@@ -110,6 +113,8 @@ def durations(results: Results) -> pd.DataFrame | None:
         for column in ("furthest_stage", "end_stage"):
             if column in pairs.columns:
                 table[column] = pairs[column].astype("string").to_numpy()
+        if began_only and "furthest_stage" in pairs.columns:
+            table = table[stage_rank(pairs["furthest_stage"]).to_numpy() >= 1]
         return table.dropna(subset=["duration"]).reset_index(drop=True)
     if has_columns(pairs, "periods_to_absorption"):
         absorbed = pd.to_numeric(pairs["periods_to_absorption"], errors="coerce")

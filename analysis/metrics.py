@@ -36,6 +36,15 @@ class Metric:
     label: str
     unit: str
     compute: Callable[[Results], pd.Series | None]
+    only_when: str | None = None
+    """A boolean pairs column that must be true somewhere for the key figure to show
+    (an entrants' share is only news when there are entrants)."""
+
+    def applies(self, results: Results) -> bool:
+        """Whether the key figure says something about this run."""
+        if self.only_when is None or not has_columns(results.pairs, self.only_when):
+            return True
+        return bool(results.pairs[self.only_when].fillna(False).astype(bool).any())
 
 
 def _by_replication(table: pd.DataFrame, values) -> pd.Series:
@@ -168,7 +177,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("satisfaction_long_term", "satisfaction in long-term", "0-1",
            _time_mean("satisfaction_long_term")),
     Metric("entrant_share", "entrants' market share at horizon", "%",
-           _last_sample("share_entrants", 100.0)),
+           _last_sample("share_entrants", 100.0), only_when="entrant"),
     Metric("customer_value", "customer value", "money per customer", _customer_value),
     Metric("customer_lifetime", "periods until lost (restricted mean)", "periods",
            _customer_lifetime),
@@ -207,7 +216,8 @@ def key_figures(source: Source, confidence: float = 0.95) -> pd.DataFrame:
     Returns one row per metric the bundle supports, with columns ``metric``
     (name), ``label`` (for people), ``value`` (mean over replications),
     ``low`` and ``high`` (bootstrap ``confidence`` interval of that mean; NaN
-    with a single replication) and ``unit``. A Markov bundle also gets the
+    with fewer than three replications) and ``unit``. Durations count the
+    relationships that began (got past the pre-relationship stage). A Markov bundle also gets the
     ``analytic_value`` from its summary, without an interval.
     """
     results = as_results(source)
@@ -215,6 +225,8 @@ def key_figures(source: Source, confidence: float = 0.95) -> pd.DataFrame:
     rows = []
     for name in table.columns:
         metric = _BY_NAME[name]
+        if not metric.applies(results):
+            continue
         values = table[name].to_numpy(dtype=float)
         finite = values[np.isfinite(values)]
         low, high = bootstrap_interval(finite, confidence)

@@ -314,11 +314,12 @@ def plot_survival(source: Source) -> Figure | None:
         return None
     unit = _time_unit(results)
     curve = stats.kaplan_meier(table["duration"], table["censored"])
-    what = "customers" if unit == "periods" else "relationships"
+    what = "customers" if unit == "periods" else "relationships that began"
     figure, ax = new_figure("How long customers stay" if unit == "periods"
                             else "How long relationships last")
     _draw_survival(ax, curve, OKABE_ITO[0],
-                   f"all {what} (n = {len(table):,}, {table['censored'].mean():.0%} censored)")
+                   f"all {what} (n = {len(table):,}, {table['censored'].mean():.0%} still "
+                   "active at the end)")
     ax.fill_between([], [], color=OKABE_ITO[0], alpha=BAND_ALPHA, label="95% confidence band")
     _survival_axes(ax, unit, float(table["duration"].max()))
     ax.legend(loc="upper right")
@@ -332,7 +333,7 @@ def plot_survival_by_stage(source: Source) -> Figure | None:
     if table is None or "furthest_stage" not in table.columns:
         return None
     figure, ax = new_figure("How long relationships last, by the furthest stage reached")
-    for stage in STAGES:
+    for stage in STAGES[1:]:
         rows = table[table["furthest_stage"] == stage]
         if len(rows):
             curve = stats.kaplan_meier(rows["duration"], rows["censored"])
@@ -372,14 +373,23 @@ def plot_hazard(source: Source) -> Figure | None:
     middle = (hazard["age_from"] + hazard["age_to"]) / 2
     rate = hazard["hazard"] * per
     error = np.nan_to_num(np.vstack([rate - hazard["low"] * per, hazard["high"] * per - rate]))
-    ax.bar(middle, rate, width=width * 0.9, color=OKABE_ITO[0], yerr=error, capsize=3,
-           label="hazard (whisker: 95% interval)")
+    edges = np.append(hazard["age_from"].to_numpy(), hazard["age_to"].iloc[-1])
+    ax.stairs(rate.to_numpy(), edges, color=OKABE_ITO[0], linewidth=2.5, baseline=None,
+              label="hazard in each age bin")
+    ax.errorbar(middle, rate, yerr=error, fmt="none", ecolor=OKABE_ITO[0], capsize=4,
+                linewidth=1.5, label="95% interval")
     ax.set_xlabel(f"{'customer' if unit == 'periods' else 'relationship'} age "
                   f"({unit}; bins of {width:g})")
     ax.set_ylabel("endings per relationship-year" if unit == "weeks"
                   else "endings per customer-period")
     ax.set_xlim(0, float(hazard["age_to"].max()))
     _year_ticks(ax, float(hazard["age_to"].max()), unit)
+    ax.set_ylim(bottom=0)
+    positive = rate[rate > 0]
+    if len(positive) and positive.max() > 100 * positive.min():
+        # hazards spanning orders of magnitude: a log scale keeps the later ages readable
+        ax.set_yscale("log")
+        ax.set_ylabel(ax.get_ylabel() + " (log scale)")
     ax.legend(loc="upper right")
     ax.grid(axis="x", visible=False)
     return figure
@@ -455,22 +465,24 @@ def plot_calibration(source: Source) -> Figure | None:
 def plot_market_share(source: Source) -> Figure | None:
     """Market share of incumbent and entrant suppliers over time: median and band."""
     results = as_results(source)
-    table = stats.bands(results.timeseries, ["share_incumbents", "share_entrants"],
-                        prefix="share_")
+    table = stats.bands(results.timeseries,
+                        ["share_incumbents", "share_entrants", "share_outside"], prefix="share_")
     if table is None:
         return None
     unit = _time_unit(results)
     figure, ax = new_figure("Market share of incumbents and entrants")
-    for index, series in enumerate(("incumbents", "entrants")):
+    labels = {"incumbents": "incumbent suppliers", "entrants": "entrant suppliers",
+              "outside": "outside option (other sources)"}
+    for index, series in enumerate(labels):
         rows = table[table["series"] == series]
         if rows.empty:
             continue
-        colour = OKABE_ITO[index]
-        ax.plot(rows["time"], rows["median"] * 100, color=colour, label=series)
+        colour = OKABE_ITO[index] if series != "outside" else "0.45"
+        ax.plot(rows["time"], rows["median"] * 100, color=colour, label=labels[series])
         ax.fill_between(rows["time"], rows["low"] * 100, rows["high"] * 100, color=colour,
                         alpha=BAND_ALPHA, linewidth=0)
     ax.set_xlabel(f"time ({unit})")
-    ax.set_ylabel("share of business (%)")
+    ax.set_ylabel("share of buyers' spending (%)")
     ax.yaxis.set_major_formatter(PercentFormatter())
     ax.set_ylim(0, 102)
     _year_ticks(ax, float(table["time"].max()), unit)
@@ -506,14 +518,15 @@ CAPTIONS: dict[str, tuple[Callable[[Results], Figure | None], str]] = {
                "Each bar is the share of all pairs that met and got at least as far as that "
                "stage; whiskers are 95% intervals across replications."),
     "survival": (plot_survival,
-                 "The line is the share of relationships still active at each age (Kaplan-Meier, "
-                 "counting pairs still active at the horizon as censored); the band is 95%."),
+                 "The line is the share of relationships (pairs that got past the "
+                 "pre-relationship stage) still active at each age, Kaplan-Meier with pairs "
+                 "active at the horizon censored; the band is 95%."),
     "survival_by_stage": (plot_survival_by_stage,
                           "One curve per furthest stage reached: relationships that got further "
                           "last longer partly because they had to live long enough to get there."),
     "hazard": (plot_hazard,
-               "Each bar is how often relationships of that age end, per year at risk; a falling "
-               "profile means relationships that survive their youth become safer."),
+               "Each step is how often relationships of that age end, per year at risk; a "
+               "falling profile means relationships that survive their youth become safer."),
     "occupancy": (plot_occupancy,
                   "Lines are the median number of pairs in each stage at each time across "
                   "replications; bands hold the middle 80% of replications."),
@@ -527,11 +540,13 @@ CAPTIONS: dict[str, tuple[Callable[[Results], Figure | None], str]] = {
                   "Bars are the average trust, commitment and satisfaction of relationships in "
                   "each stage over the run, with 95% intervals across replications."),
     "calibration": (plot_calibration,
-                    "Points on the dashed line mean forecasts were right on average; points "
-                    "below it mean suppliers expected more than relationships delivered."),
+                    "Each point compares what suppliers forecast when they pursued a "
+                    "relationship with what it delivered; points below the dashed line mean "
+                    "they expected more than they got."),
     "market_share": (plot_market_share,
-                     "Lines are the median share of business held by incumbent and entrant "
-                     "suppliers over time; bands hold the middle 80% of replications."),
+                     "Lines are the median share of buyers' spending that goes to incumbent and "
+                     "entrant suppliers and to the outside option; bands hold the middle 80% of "
+                     "replications."),
     "value": (plot_value_distribution,
               "The histogram shows how customer value varies; the simulated mean should sit on "
               "the closed-form value."),

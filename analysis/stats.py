@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 BOOTSTRAP_RESAMPLES = 1999
 BOOTSTRAP_SEED = 20240501
 """Bootstrap resampling is seeded so that a report is the same every time it is built."""
+MIN_SAMPLE = 3
+"""Fewest replications for which an interval is given."""
 
 
 # ---------------------------------------------------------------- intervals
@@ -47,15 +49,16 @@ BOOTSTRAP_SEED = 20240501
 def bootstrap_interval(values, confidence: float = 0.95, statistic=np.mean) -> tuple[float, float]:
     """Bootstrap interval (BCa, percentile as fallback) of ``statistic`` over ``values``.
 
-    NaN values are dropped. With fewer than two values the interval is
-    ``(nan, nan)``; when every value is equal it is that value on both sides.
+    NaN values are dropped. With fewer than :data:`MIN_SAMPLE` values the
+    interval is ``(nan, nan)`` (resampling two values cannot say how uncertain
+    their mean is); when every value is equal it is that value on both sides.
     """
     sample = np.asarray(values, dtype=float)
     sample = sample[np.isfinite(sample)]
-    if sample.size < 2:
-        return (float("nan"), float("nan"))
-    if np.ptp(sample) == 0:
+    if sample.size >= 2 and np.ptp(sample) == 0:
         return (float(sample[0]), float(sample[0]))
+    if sample.size < MIN_SAMPLE:
+        return (float("nan"), float("nan"))
     return _bootstrap((sample,), lambda x, axis: statistic(x, axis=axis), confidence, paired=False)
 
 
@@ -81,7 +84,7 @@ def bootstrap_difference(first, second, confidence: float = 0.95, *,
     if a.size == 0 or b.size == 0:
         return (float("nan"),) * 3
     difference = float(b.mean() - a.mean())
-    if a.size < 2 or b.size < 2:
+    if a.size < MIN_SAMPLE or b.size < MIN_SAMPLE:
         return (difference, float("nan"), float("nan"))
     if np.ptp(a) == 0 and np.ptp(b) == 0:
         return (difference, difference, difference)
@@ -338,13 +341,17 @@ def calibration(pairs: pd.DataFrame, bins: int = 10, confidence: float = 0.95,
     normal interval of the realised mean and the number of ``pairs``.
     ``ended_only`` keeps relationships that ended before the horizon, whose
     realised value is complete (a censored pair's value is cut at the
-    horizon). Also returns a summary: ``bias`` (mean forecast minus realised),
+    horizon). Pairs that never got past the pre-relationship stage are left
+    out when the stage is known: nothing was pursued, so nothing was realised.
+    Also returns a summary: ``bias`` (mean forecast minus realised),
     ``correlation`` and the ``slope`` of realised on forecast (1 when
     calibrated). None without ``npv`` and ``npv_forecast``.
     """
     if not has_columns(pairs, "npv", "npv_forecast"):
         return None
     data = pairs
+    if "furthest_stage" in pairs.columns:
+        pairs = data = pairs[stage_rank(pairs["furthest_stage"]).to_numpy() >= 1]
     if ended_only and "censored" in pairs.columns:
         ended = pairs[~pairs["censored"].fillna(False).astype(bool)]
         data = ended if len(ended) >= bins else pairs

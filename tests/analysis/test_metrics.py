@@ -46,9 +46,18 @@ def test_metrics_are_one_row_per_replication_computed_by_hand():
 
 
 def test_censored_pairs_are_observed_until_the_horizon():
-    table = durations(_results(TINY))
+    table = durations(_results(TINY), began_only=False)
     assert table["duration"].tolist() == [30, 90, 10, 80, 80]
     assert table["censored"].tolist() == [False, True, False, False, True]
+    # the lifecycle model writes the horizon as a censored pair's end: same durations
+    at_horizon = TINY.assign(end=TINY["end"].fillna(100.0))
+    assert durations(_results(at_horizon), began_only=False)["duration"].tolist() == [
+        30, 90, 10, 80, 80]
+
+
+def test_contacts_that_never_began_a_relationship_have_no_duration():
+    table = durations(_results(TINY))
+    assert table["duration"].tolist() == [30, 90, 80, 80]  # the pre-only pair is left out
 
 
 def test_mean_duration_is_the_restricted_mean_of_each_replication():

@@ -19,9 +19,9 @@ LIFECYCLE_FIGURES = [
     (plots.plot_survival, "How long relationships last", "relationship age (weeks)",
      "still active (%)", 2),
     (plots.plot_survival_by_stage, "How long relationships last, by the furthest stage reached",
-     "relationship age (weeks)", "still active (%)", 5),
+     "relationship age (weeks)", "still active (%)", 4),
     (plots.plot_hazard, "When relationships end: hazard by age",
-     "relationship age (weeks; bins of 26)", "endings per relationship-year", 1),
+     "relationship age (weeks; bins of 26)", "endings per relationship-year", 2),
     (plots.plot_occupancy, "Relationships in each stage", "time (weeks)",
      "pairs per replication", 5),
     (plots.plot_end_reasons, "Why relationships end, by stage",
@@ -32,7 +32,7 @@ LIFECYCLE_FIGURES = [
      "forecast net present value (money per pair)",
      "realised net present value (money per pair)", 2),
     (plots.plot_market_share, "Market share of incumbents and entrants", "time (weeks)",
-     "share of business (%)", 2),
+     "share of buyers' spending (%)", 2),
 ]
 
 
