@@ -70,13 +70,18 @@ def order_episode(market, pair: Pair, value: float) -> None:
         pair.failures += 1
         delivered = 0.0
         cause = "failure"
+        trust_failed = pair.trust
         if market.episode_draws.uniform() >= 0.8 * supplier.problem_solving:
-            delivered = conflict(market, pair, now)
             cause = "failure_conflict"
+            resolved = conflict(market, pair, now)
+            if not resolved:
+                delivered = -0.3
     felt = 0.5 + delivered - buyer.expectation
     felt = 0.0 if felt < 0.0 else 1.0 if felt > 1.0 else felt
     pair.satisfaction = satisfaction + rel.satisfaction_memory * (felt - satisfaction)
     pair.preference = update_preference(pair.preference, delivered, rel.choice_gamma)
+    if success:
+        trust_failed = pair.trust
     stage = pair.stage
     if stage >= DEVELOPMENT:
         market.allocate(buyer)
@@ -85,32 +90,33 @@ def order_episode(market, pair: Pair, value: float) -> None:
     if market.log.enabled:
         market.record(
             pair, "episode", cause, amount=revenue,
-            trust_before=alpha / (alpha + beta), trust_after=pair.trust,
+            trust_before=alpha / (alpha + beta), trust_after=trust_failed,
             satisfaction_before=satisfaction, satisfaction_after=pair.satisfaction,
             fit_before=fit, fit_after=fit,
         )
+        if cause == "failure_conflict":
+            _record_conflict(market, pair, resolved, trust_failed)
+    if delivered < 0.0:
+        market.post(pair, (PROBLEM,))
 
 
-def conflict(market, pair: Pair, now: float) -> float:
-    """A failed order becomes a conflict; returns the order's value to the buyer."""
-    supplier = pair.supplier
+def conflict(market, pair: Pair, now: float) -> bool:
+    """A failed order becomes a conflict; returns whether it is resolved (C15)."""
     pair.conflicts += 1
     book_cost(market, pair, market.economics.conflict_cost, now)
-    trust_before = pair.trust
-    resolved = market.episode_draws.uniform() < 0.2 + 0.7 * supplier.conflict_resolution
+    resolved = market.episode_draws.uniform() < 0.2 + 0.7 * pair.supplier.conflict_resolution
     if not resolved:
         pair.unresolved += 1
         pair.beta += market.rel.conflict_penalty
-    if market.log.enabled:
-        market.record(
-            pair, "conflict", "resolved" if resolved else "unresolved",
-            amount=market.economics.conflict_cost,
-            trust_before=trust_before, trust_after=pair.trust,
-        )
-    if resolved:
-        return 0.0
-    market.post(pair, (PROBLEM,))
-    return -0.3
+    return resolved
+
+
+def _record_conflict(market, pair: Pair, resolved: bool, trust_before: float) -> None:
+    market.record(
+        pair, "conflict", "resolved" if resolved else "unresolved",
+        amount=market.economics.conflict_cost,
+        trust_before=trust_before, trust_after=pair.trust,
+    )
 
 
 def requirement_shift(market, buyer: Buyer) -> None:
