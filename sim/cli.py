@@ -236,6 +236,53 @@ def list_scenarios() -> None:
     out.print(table)
 
 
+@app.command()
+def story(
+    scenario: Annotated[str, typer.Argument(
+        help="lifecycle scenario file or bundled name")] = DEFAULT_SCENARIO,
+    pair: Annotated[str | None, typer.Option(
+        help="the relationship to tell, BUYER:SUPPLIER (default: one that developed)")] = None,
+    seed: Annotated[int | None, typer.Option(
+        min=0, help="master seed (default: the scenario's)")] = None,
+    replication: Annotated[int, typer.Option(
+        min=0, help="which replication of the seed to tell")] = 0,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="override a scenario value: path.to.field=value (repeatable)")] = None,
+) -> None:
+    """Tell the life of one relationship in plain words, week by week."""
+    import sim
+    from sim.runner import run_replication
+
+    loaded = sim.load_scenario(scenario, overrides or ())
+    if loaded.model != "lifecycle":
+        raise BadInput(f"{scenario}: story needs a lifecycle scenario, this one is "
+                       f"model '{loaded.model}'")
+    from sim.models.lifecycle.story import pick_pair, tell_story
+
+    seed = loaded.seed if seed is None else seed
+    outcome = run_replication(loaded, seed, replication, events=True)
+    if outcome.error is not None:
+        raise RuntimeError(f"the replication failed:\n{outcome.error}")
+    pairs, events = outcome.tables["pairs"], outcome.tables["events"]
+    if pair is None:
+        if pairs.empty:
+            raise BadInput(f"{scenario}: no relationship formed in replication {replication} "
+                           f"of seed {seed}; try another --seed")
+        buyer, supplier = pick_pair(pairs)
+    else:
+        buyer, _, supplier = pair.partition(":")
+        known = pairs[(pairs["buyer"] == buyer) & (pairs["supplier"] == supplier)]
+        if not supplier or known.empty:
+            sample = ", ".join(f"{b}:{s}" for b, s in
+                               pairs[["buyer", "supplier"]].head(5).itertuples(index=False))
+            raise BadInput(f"--pair {pair}: no such relationship in replication {replication} "
+                           f"of seed {seed} (for example: {sample})")
+    out.print(f"[bold]{loaded.name}[/bold]: {buyer} and {supplier} "
+              f"(seed {seed}, replication {replication})")
+    for line in tell_story(events, pairs, buyer, supplier):
+        out.print(line, markup=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``dyadsim`` console script."""
     command = typer.main.get_command(app)

@@ -184,3 +184,24 @@ def test_ctrl_c_keeps_finished_replications_and_resume_completes(small_markov, t
     assert finished.manifest["status"] == "complete"
     pd.testing.assert_frame_equal(finished.pairs, whole.pairs)
     pd.testing.assert_frame_equal(finished.timeseries, whole.timeseries)
+
+
+def test_story_tells_a_developed_relationship_week_by_week(dyadsim):
+    done = dyadsim("story", "baseline", "--seed", "3", "--set", "horizon=3 years")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("baseline: B") and "(seed 3, replication 0)" in lines[0]
+    weeks = [float(line.split(":")[0].removeprefix("week ")) for line in lines[1:]
+             if line.startswith("week ")]
+    assert len(weeks) >= 5 and weeks == sorted(weeks)
+    assert any("-> development" in line for line in lines)
+    assert any("trust" in line and "->" in line for line in lines)
+
+
+def test_story_of_an_unknown_pair_or_a_markov_scenario_exits_2(dyadsim):
+    done = dyadsim("story", "baseline", "--pair", "B0:S0", "--set", "horizon=1 year")
+    assert done.returncode == 2 and "no such relationship" in done.stderr
+    done = dyadsim("story", "markov_retention")
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("markov_retention: story needs a lifecycle scenario, "
+                                   "this one is model 'markov'")
