@@ -154,11 +154,13 @@ def save_to(figure: Figure, file) -> None:
         figure.savefig(file, dpi=DPI, format="png")
 
 
-def _time_unit(results: Results) -> str:
+def time_unit(results: Results) -> str:
+    """The unit of time on the run's axes: ``weeks``, or ``periods`` for the Markov model."""
     return "periods" if model_of(results) == "markov" else "weeks"
 
 
-def _money(axis) -> None:
+def money_axis(axis) -> None:
+    """Label an axis with money in thousands-separated whole units."""
     axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
 
 
@@ -171,14 +173,15 @@ def _year_ticks(ax, top: float, unit: str) -> None:
     ax.set_xticks(np.arange(0, top + 1, step))
 
 
-def _legend_below(ax, title: str, ncols: int | None = None) -> None:
+def legend_below(ax, title: str, ncols: int | None = None) -> None:
     """A horizontal legend under the axes, so the plot keeps the slide's full width."""
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles, labels, title=title, loc="upper center", bbox_to_anchor=(0.5, -0.16),
               ncols=ncols or len(labels))
 
 
-def _stage_label(stage: str) -> str:
+def stage_label(stage: str) -> str:
+    """A stage's name as people write it (``long_term`` is ``long-term``)."""
     return STAGE_LABELS.get(stage, stage.replace("_", " "))
 
 
@@ -196,7 +199,7 @@ def plot_funnel(source: Source) -> Figure | None:
     share = table["share"].to_numpy() * 100
     error = np.vstack([share - table["low"] * 100, table["high"] * 100 - share])
     colours = [STAGE_COLOURS[s] for s in table["stage"]]
-    ax.barh([_stage_label(s) for s in table["stage"]], share, color=colours,
+    ax.barh([stage_label(s) for s in table["stage"]], share, color=colours,
             xerr=np.nan_to_num(error), capsize=4, label="mean over replications")
     for y, value in enumerate(share):
         ax.annotate(f"{value:.1f}%", (value, y), xytext=(8, 6), textcoords="offset points",
@@ -217,7 +220,7 @@ def plot_occupancy(source: Source) -> Figure | None:
     table = stats.occupancy(results.timeseries)
     if table is None:
         return None
-    unit = _time_unit(results)
+    unit = time_unit(results)
     markov = unit == "periods"
     title = "Customers in each state over time" if markov else "Relationships in each stage"
     figure, ax = new_figure(title)
@@ -226,14 +229,14 @@ def plot_occupancy(source: Source) -> Figure | None:
     for index, series in enumerate(order):
         rows = table[table["series"] == series]
         colour = STAGE_COLOURS.get(series, OKABE_ITO[index % len(OKABE_ITO)])
-        ax.plot(rows["time"], rows["median"], color=colour, label=_stage_label(series))
+        ax.plot(rows["time"], rows["median"], color=colour, label=stage_label(series))
         ax.fill_between(rows["time"], rows["low"], rows["high"], color=colour,
                         alpha=BAND_ALPHA, linewidth=0)
     ax.set_xlabel(f"time ({unit})")
     ax.set_ylabel("customers per replication" if markov else "pairs per replication")
     _year_ticks(ax, float(table["time"].max()), unit)
     ax.set_ylim(bottom=0)
-    _legend_below(ax, "line: median over replications; band: middle 80% of replications")
+    legend_below(ax, "line: median over replications; band: middle 80% of replications")
     return figure
 
 
@@ -247,7 +250,7 @@ def plot_end_reasons(source: Source) -> Figure | None:
                        if "replication" in results.pairs.columns else 1)
     table = table / replications
     figure, ax = new_figure("Why relationships end, by stage")
-    labels = [_stage_label(s) for s in table.index][::-1]
+    labels = [stage_label(s) for s in table.index][::-1]
     left = np.zeros(len(table))
     for index, reason in enumerate(table.columns):
         values = table[reason].to_numpy()[::-1]
@@ -256,7 +259,7 @@ def plot_end_reasons(source: Source) -> Figure | None:
         left += values
     ax.set_xlabel("relationships ended per replication")
     ax.set_ylabel("stage in which it ended")
-    _legend_below(ax, "reason", ncols=4)
+    legend_below(ax, "reason", ncols=4)
     ax.grid(axis="y", visible=False)
     return figure
 
@@ -278,7 +281,7 @@ def plot_attitudes(source: Source) -> Figure | None:
         error = np.nan_to_num(np.vstack([mean - rows["low"], rows["high"] - mean]))
         ax.bar(x, mean, width, yerr=error, capsize=3, label=variable,
                color=OKABE_ITO[index])
-    ax.set_xticks(np.arange(len(stages)), [_stage_label(s) for s in stages])
+    ax.set_xticks(np.arange(len(stages)), [stage_label(s) for s in stages])
     ax.set_xlabel("stage")
     ax.set_ylabel("mean level (scale 0 to 1)")
     ax.set_ylim(0, 1.05)
@@ -290,7 +293,8 @@ def plot_attitudes(source: Source) -> Figure | None:
 # ---------------------------------------------------------------- survival
 
 
-def _survival_axes(ax, unit: str, top: float) -> None:
+def survival_axes(ax, unit: str, top: float) -> None:
+    """Axes of a survival curve: age in ``unit`` up to ``top``, share still active."""
     ax.set_xlabel(f"{'customer' if unit == 'periods' else 'relationship'} age ({unit})")
     ax.set_ylabel("still a customer (%)" if unit == "periods" else "still active (%)")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -299,7 +303,8 @@ def _survival_axes(ax, unit: str, top: float) -> None:
     _year_ticks(ax, top, unit)
 
 
-def _draw_survival(ax, table: pd.DataFrame, colour: str, label: str) -> None:
+def draw_survival(ax, table: pd.DataFrame, colour: str, label: str) -> None:
+    """A Kaplan-Meier step curve (:func:`analysis.stats.kaplan_meier`) with its band."""
     ax.step(table["time"], table["survival"], where="post", color=colour, label=label)
     ax.fill_between(table["time"], table["low"].fillna(table["survival"]),
                     table["high"].fillna(table["survival"]), step="post", color=colour,
@@ -312,16 +317,16 @@ def plot_survival(source: Source) -> Figure | None:
     table = durations(results)
     if table is None or not len(table):
         return None
-    unit = _time_unit(results)
+    unit = time_unit(results)
     curve = stats.kaplan_meier(table["duration"], table["censored"])
     what = "customers" if unit == "periods" else "relationships that began"
     figure, ax = new_figure("How long customers stay" if unit == "periods"
                             else "How long relationships last")
-    _draw_survival(ax, curve, OKABE_ITO[0],
+    draw_survival(ax, curve, OKABE_ITO[0],
                    f"all {what} (n = {len(table):,}, {table['censored'].mean():.0%} still "
                    "active at the end)")
     ax.fill_between([], [], color=OKABE_ITO[0], alpha=BAND_ALPHA, label="95% confidence band")
-    _survival_axes(ax, unit, float(table["duration"].max()))
+    survival_axes(ax, unit, float(table["duration"].max()))
     ax.legend(loc="upper right")
     return figure
 
@@ -337,10 +342,10 @@ def plot_survival_by_stage(source: Source) -> Figure | None:
         rows = table[table["furthest_stage"] == stage]
         if len(rows):
             curve = stats.kaplan_meier(rows["duration"], rows["censored"])
-            _draw_survival(ax, curve, STAGE_COLOURS[stage],
-                           f"{_stage_label(stage)} (n = {len(rows):,})")
-    _survival_axes(ax, _time_unit(results), float(table["duration"].max()))
-    _legend_below(ax, "furthest stage reached (band: 95% confidence)", ncols=3)
+            draw_survival(ax, curve, STAGE_COLOURS[stage],
+                           f"{stage_label(stage)} (n = {len(rows):,})")
+    survival_axes(ax, time_unit(results), float(table["duration"].max()))
+    legend_below(ax, "furthest stage reached (band: 95% confidence)", ncols=3)
     return figure
 
 
@@ -360,7 +365,7 @@ def plot_hazard(source: Source) -> Figure | None:
     table = durations(results)
     if table is None or not len(table) or table["censored"].all():
         return None
-    unit = _time_unit(results)
+    unit = time_unit(results)
     top = float(table["duration"].max())
     width = hazard_bin_width(top, unit)
     hazard = stats.life_table_hazard(table["duration"], table["censored"], width)
@@ -426,7 +431,7 @@ def plot_outcomes(source: Source) -> Figure | None:
         ax.set_xlabel(info.unit)
         ax.set_ylabel("replications")
         if info.unit.startswith("money"):
-            _money(ax.xaxis)
+            money_axis(ax.xaxis)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
@@ -453,8 +458,8 @@ def plot_calibration(source: Source) -> Figure | None:
             label="perfect forecast (realised = forecast)")
     ax.set_xlabel("forecast net present value (money per pair)")
     ax.set_ylabel("realised net present value (money per pair)")
-    _money(ax.xaxis)
-    _money(ax.yaxis)
+    money_axis(ax.xaxis)
+    money_axis(ax.yaxis)
     ax.legend(loc="upper left")
     ax.annotate(f"forecast minus realised: {summary['bias']:+,.0f} per pair on average; "
                 f"slope of realised on forecast: {summary['slope']:.2f} (1 = calibrated)",
@@ -469,7 +474,7 @@ def plot_market_share(source: Source) -> Figure | None:
                         ["share_incumbents", "share_entrants", "share_outside"], prefix="share_")
     if table is None:
         return None
-    unit = _time_unit(results)
+    unit = time_unit(results)
     figure, ax = new_figure("Market share of incumbents and entrants")
     labels = {"incumbents": "incumbent suppliers", "entrants": "entrant suppliers",
               "outside": "outside option (other sources)"}
@@ -486,7 +491,7 @@ def plot_market_share(source: Source) -> Figure | None:
     ax.yaxis.set_major_formatter(PercentFormatter())
     ax.set_ylim(0, 102)
     _year_ticks(ax, float(table["time"].max()), unit)
-    _legend_below(ax, "line: median over replications; band: middle 80% of replications")
+    legend_below(ax, "line: median over replications; band: middle 80% of replications")
     return figure
 
 
@@ -505,7 +510,7 @@ def plot_value_distribution(source: Source) -> Figure | None:
                    label=f"closed form {analytic:,.1f}")
     ax.set_xlabel("discounted value (money per customer)")
     ax.set_ylabel("customers")
-    _money(ax.xaxis)
+    money_axis(ax.xaxis)
     ax.legend(loc="upper right")
     return figure
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import key_figures, replication_metrics
 from analysis.bundle import durations
+from analysis.metrics import key_figures, replication_metrics
 from sim.results import Results
 
 

@@ -7,8 +7,7 @@ import struct
 
 import pytest
 
-from analysis import write_report
-from analysis.report import format_number
+from analysis.report import format_number, write_report
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,301 @@
+"""The analysis commands of ``dyadsim``: report, compare and sweep.
+
+:func:`register` adds them to the Typer app of :mod:`sim.cli`;
+:func:`finish_run` is what ``dyadsim run`` does after the replications:
+write the report and print the key figures.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+__all__ = ["finish_run", "key_figures_table", "register"]
+
+log = logging.getLogger(__name__)
+
+
+def key_figures_table(results, title: str | None = None) -> Table:
+    """The key figures of ``results`` as a Rich table: figure, mean, 95% interval, unit."""
+    from analysis.metrics import key_figures
+    from analysis.report import format_interval, format_number
+
+    table = Table(title=title)
+    table.add_column("key figure")
+    table.add_column("mean", justify="right")
+    table.add_column("95% interval", justify="right")
+    table.add_column("unit")
+    for row in key_figures(results).itertuples():
+        table.add_row(row.label, format_number(row.value, row.unit),
+                      format_interval(row.low, row.high, row.unit), row.unit)
+    return table
+
+
+def finish_run(results) -> Path | None:
+    """Write the run's report, print its key figures and the report's path.
+
+    Returns the path of ``report.html``, or None when the results have no
+    bundle or the report could not be written (then a one-line warning is
+    printed: the run itself succeeded and its tables are safe).
+    """
+    from analysis.report import write_report
+    from sim.cli import err, out
+
+    if results.manifest.get("done"):
+        out.print(key_figures_table(results, title="key figures (mean over replications)"))
+    if results.path is None:
+        return None
+    try:
+        page = write_report(results.path)
+    except Exception as error:  # the run's tables are written; a report failure must not hide them
+        log.debug("report failed", exc_info=True)
+        err.print(f"report not written: {error}; rebuild it with: dyadsim report {results.path}")
+        return None
+    out.print(f"report: {page}")
+    return page
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report``, ``compare`` and ``sweep`` to the ``dyadsim`` app (once)."""
+    present = {command.name for command in app.registered_commands}
+    for name, function in (("report", report), ("compare", compare), ("sweep", sweep)):
+        if name not in present:
+            app.command(name)(function)
+
+
+# ---------------------------------------------------------------- commands
+
+
+def report(
+    bundle: Annotated[Path, typer.Argument(help="results folder of a finished run")],
+) -> None:
+    """Rebuild the plots and report.html of a saved results bundle."""
+    from analysis.report import write_report
+    from sim.cli import BadInput, out
+    from sim.results import load_results
+
+    if not bundle.is_dir():
+        raise BadInput(f"{bundle}: no such results folder")
+    results = load_results(bundle)
+    out.print(key_figures_table(results, title=f"{_name(results)}: key figures"))
+    out.print(f"report: {write_report(results)}")
+
+
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(
+        help="two or more scenario files, bundled names or results folders; the first is the "
+             "reference")],
+    replications: Annotated[int | None, typer.Option(
+        "-n", "--replications", min=1,
+        help="replications of each scenario (default: the first scenario's or bundle's)")] = None,
+    seed: Annotated[int | None, typer.Option(
+        min=0, help="master seed shared by every scenario (default: the first's)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "-w", "--workers", min=1, help="parallel workers (default: number of cores)")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "-o", "--out", help="comparison folder (default: results/compare-A-B)")] = None,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="override a value in every scenario run: path=value (repeatable)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace existing result folders")
+                     ] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress bar")] = False,
+) -> None:
+    """Compare scenarios run with the same seeds: differences with 95% intervals."""
+    import analysis.compare as comparing
+    from sim.cli import BadInput, err, out
+
+    if len(scenarios) < 2:
+        raise BadInput("compare needs at least two scenarios or results folders")
+    inputs = [_bundle_or_scenario(item, overrides or ()) for item in scenarios]
+    bundles = [item for item in inputs if not _is_scenario(item)]
+    if overrides and len(bundles) == len(inputs):
+        raise BadInput("--set changes scenarios before they run; these are all finished runs")
+    first = bundles[0].manifest if bundles else None
+    if seed is None:
+        seed = first["seed"] if first else inputs[0].seed
+    if replications is None:
+        replications = first["replications"] if first else inputs[0].replications
+    names = [_name(item) for item in inputs]
+    folder = out_dir or _fresh(Path("results") / ("compare-" + "-".join(names[:3])))
+    results = []
+    for item, name in zip(inputs, comparing.unique_names(names), strict=True):
+        if not _is_scenario(item):
+            results.append(item)
+            continue
+        err.print(f"running {name}: {replications} replications, seed {seed}")
+        ran = _run(item, replications, seed, workers, folder / _slug(name), force, quiet)
+        _write_report_quietly(ran)
+        results.append(ran)
+    comparison = comparing.compare(results)
+    if not comparison.paired:
+        err.print("note: the runs used different seeds; comparing them as independent samples")
+    out.print(_difference_table(comparison))
+    out.print(f"comparison: {comparing.write_comparison(comparison, folder)}")
+
+
+def sweep(
+    scenario: Annotated[str, typer.Argument(help="scenario file or bundled name")],
+    vary: Annotated[list[str], typer.Option(
+        "--vary", help="path=v1,v2,... or path=start:stop:count (repeatable: a grid)")],
+    replications: Annotated[int | None, typer.Option(
+        "-n", "--replications", min=1, help="replications per point (default: the scenario's)")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(
+        min=0, help="master seed of every point (default: the scenario's)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "-w", "--workers", min=1, help="parallel workers (default: number of cores)")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "-o", "--out", help="sweep folder (default: results/sweep-<scenario>)")] = None,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="override a value at every point: path=value (repeatable)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace existing result folders")
+                     ] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress bar")] = False,
+) -> None:
+    """Run a scenario over a grid of values and plot how the key figures respond."""
+    import analysis.sweep as sweeping
+    import sim
+    from sim.cli import BadInput, err, out
+
+    try:
+        points = sweeping.grid(vary)
+    except ValueError as error:
+        raise BadInput(str(error)) from None
+    # check every point before running any, so a typo in the last value costs nothing
+    loaded = [sim.load_scenario(scenario, [*(overrides or ()), *p.overrides]) for p in points]
+    base = loaded[0]
+    seed = base.seed if seed is None else seed
+    folder = out_dir or _fresh(Path("results") / f"sweep-{_slug(base.name)}")
+    for point, point_scenario in zip(points, loaded, strict=True):
+        settings = ", ".join(f"{k}={v}" for k, v in point.settings.items())
+        err.print(f"{point.name} ({point.index} of {len(points)}): {settings}")
+        results = _run(point_scenario, replications, seed, workers, folder / point.name, force,
+                       quiet)
+        point.bundle = results.path
+        _write_report_quietly(results)
+    page = sweeping.write_sweep(points, folder, points[0].bundle)
+    out.print(_sweep_table(folder / "index.csv", list(points[0].settings)))
+    out.print(f"sweep: {page}")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _is_scenario(item) -> bool:
+    from sim.scenario import Scenario
+
+    return isinstance(item, Scenario)
+
+
+def _bundle_or_scenario(text: str, overrides):
+    """A finished bundle for a results folder, else the scenario of that file or name.
+
+    ``overrides`` apply to scenarios only: a finished run cannot change.
+    """
+    import sim
+    from sim.cli import BadInput
+    from sim.results import Bundle
+
+    path = Path(text)
+    if path.is_dir():
+        if not Bundle(path).is_bundle():
+            raise BadInput(f"{path}: not a results folder (no manifest.json)")
+        return sim.load_results(path)
+    return sim.load_scenario(text, overrides)
+
+
+def _name(item) -> str:
+    if _is_scenario(item):
+        return item.name
+    from analysis.bundle import scenario_name
+
+    return scenario_name(item)
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-") or "scenario"
+
+
+def _fresh(base: Path) -> Path:
+    """``base``, or ``base-2``, ``base-3`` ... the first that is missing or empty."""
+    candidate, number = base, 1
+    while candidate.exists() and any(candidate.iterdir()):
+        number += 1
+        candidate = base.with_name(f"{base.name}-{number}")
+    return candidate
+
+
+def _run(scenario, replications, seed, workers, out: Path, force: bool, quiet: bool):
+    """Run one scenario into ``out`` with the platform's progress bar; fail on failed runs."""
+    import sim
+    from sim import cli
+    from sim.cli import BadInput
+
+    bar = getattr(cli, "_progress_bar", None)
+    progress = bar(quiet) if bar is not None else None
+    if progress is None:
+        results = sim.run(scenario, replications, seed, workers=workers, out=out, force=force)
+    else:
+        with progress as update:
+            results = sim.run(scenario, replications, seed, workers=workers, out=out,
+                              force=force, progress=update)
+    if results.manifest.get("failures"):
+        failed = len(results.manifest["failures"])
+        cli.err.print(f"{failed} replications of {scenario.name} failed (tracebacks in "
+                      f"{out / 'manifest.json'}); rerun them with: dyadsim run --resume {out}")
+        raise typer.Exit(1)
+    if not results.manifest.get("done"):
+        raise BadInput(f"{scenario.name}: no replication finished")
+    return results
+
+
+def _write_report_quietly(results) -> None:
+    """Each run of a comparison or sweep gets its own report, as a single run does."""
+    from analysis.report import write_report
+    from sim.cli import err
+
+    try:
+        write_report(results.path)
+    except Exception as error:  # the comparison goes on; the bundle's tables are safe
+        log.debug("report failed", exc_info=True)
+        err.print(f"report of {results.path} not written: {error}")
+
+
+def _difference_table(comparison) -> Table:
+    from analysis.compare import difference_rows
+
+    headings, rows = difference_rows(comparison)
+    kind = "paired by common random numbers" if comparison.paired else "unpaired"
+    table = Table(title=f"differences against {comparison.reference} ({kind}; * : the 95% "
+                        "interval excludes 0)")
+    for index, heading in enumerate(headings):
+        table.add_column(heading, justify="left" if index < 2 else "right")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _sweep_table(index: Path, parameters: list[str]) -> Table:
+    import pandas as pd
+
+    from analysis.metrics import metric_info
+    from analysis.report import format_number
+    from analysis.sweep import RESPONSE_PANELS
+
+    frame = pd.read_csv(index, dtype={p: str for p in parameters})
+    metrics = [m for m in RESPONSE_PANELS if m in frame.columns][:5]
+    table = Table(title=f"sweep: {len(frame)} points (mean over replications)")
+    table.add_column("point")
+    for parameter in parameters:
+        table.add_column(parameter, justify="right")
+    for metric in metrics:
+        info = metric_info(metric)
+        table.add_column(f"{info.label} ({info.unit})", justify="right")
+    for row in frame.to_dict("records"):
+        table.add_row(row["point"], *(str(row[p]) for p in parameters),
+                      *(format_number(row[m], metric_info(m).unit) for m in metrics))
+    return table
