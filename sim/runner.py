@@ -30,7 +30,7 @@ from sim import __version__
 from sim.engine import replication_seed
 from sim.models import get_model
 from sim.results import Bundle, BundleError, Results
-from sim.scenario import Scenario, validate
+from sim.scenario import Scenario, load_scenario, validate
 
 __all__ = ["Outcome", "RunInterrupted", "resume", "run", "run_replication"]
 
@@ -62,7 +62,7 @@ def run_replication(scenario: Scenario, seed: int, replication: int, events: boo
 
 
 def run(
-    scenario: Scenario,
+    scenario: Scenario | str | Path,
     replications: int | None = None,
     seed: int | None = None,
     *,
@@ -75,7 +75,7 @@ def run(
     csv: bool = False,
     progress: Progress | None = None,
 ) -> Results:
-    """Run the replications of ``scenario`` and return their results.
+    """Run the replications of ``scenario`` (a Scenario, a file or a bundled name).
 
     ``replications`` and ``seed`` default to the scenario's own. With ``out``
     the results are written as a bundle (see :mod:`sim.results`) as they
@@ -84,6 +84,8 @@ def run(
     ``partial``; :func:`resume` completes it. A replication that raises is
     recorded as failed and the others go on.
     """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
     replications = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     if replications < 1:

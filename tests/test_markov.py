@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.models.markov import MarkovConfig, analytic_value, simulate
@@ -73,3 +75,43 @@ def test_an_open_ended_run_stops_when_every_customer_is_absorbed():
     tables = simulate(scenario, np.random.SeedSequence(1))
     assert len(tables["timeseries"]) == 2
     assert np.allclose(tables["pairs"]["value"], 3.0)
+
+
+@st.composite
+def chains(draw):
+    """A random absorbing chain: k transient states and one absorbing, zero-reward state."""
+    k = draw(st.integers(min_value=1, max_value=4))
+    rows = []
+    for _ in range(k):
+        weights = draw(st.lists(st.floats(0.0, 1.0), min_size=k + 1, max_size=k + 1))
+        weights[-1] += 0.2  # every transient state can leave for good
+        total = sum(weights)
+        row = [w / total for w in weights]
+        row[-1] = 1.0 - sum(row[:-1])
+        rows.append(row)
+    rows.append([0.0] * k + [1.0])
+    reward = [*draw(st.lists(st.floats(-10, 50), min_size=k, max_size=k)), 0.0]
+    rate = draw(st.floats(0.0, 0.5))
+    periods = draw(st.one_of(st.none(), st.integers(1, 30)))
+    return rows, reward, rate, periods
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(chains())
+def test_any_absorbing_chain_matches_its_closed_form(chain):
+    transition, reward, rate, periods = chain
+    scenario = markov_scenario(transition, reward, rate, periods, customers=4_000)
+    summary = sim.run(scenario, replications=2, seed=1, workers=1).summary()
+    tolerance = 4.5 * summary["standard_error"] + 1e-9 * (1 + abs(summary["analytic_value"]))
+    assert abs(summary["mean_value"] - summary["analytic_value"]) <= tolerance
+
+
+def test_an_open_ended_chain_that_never_ends_needs_a_discount_or_a_horizon():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="this chain never ends"):
+        markov_scenario([[0.5, 0.5], [0.5, 0.5]], [1, 1], 0.0)
+    assert markov_scenario([[0.5, 0.5], [0.5, 0.5]], [1, 1], 0.0, periods=10).markov.periods == 10
+    # an absorbing, zero-reward state ends the run even without discounting
+    scenario = markov_scenario([[0.5, 0.5], [0.0, 1.0]], [1, 0], 0.0)
+    assert analytic_value(scenario.markov)["s0"] == pytest.approx(2.0)

@@ -161,3 +161,18 @@ def test_results_in_memory_when_no_folder_is_given(small_markov):
     results = sim.run(sim.load_scenario(small_markov), replications=2, seed=1, workers=1)
     assert results.path is None
     assert results.summary()["replications"] == 2
+
+
+def test_run_accepts_a_bundled_name():
+    results = sim.run("markov_retention", replications=1, seed=2, workers=1)
+    assert results.manifest["scenario"]["name"] == "markov_retention"
+
+
+def test_dask_executor_uses_a_given_scheduler_address(small_markov):
+    distributed = pytest.importorskip("distributed")
+    scenario = sim.load_scenario(small_markov)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        remote = sim.run(scenario, replications=2, seed=6, executor="dask",
+                         scheduler=cluster.scheduler_address)
+    assert_same_tables(remote, sim.run(scenario, replications=2, seed=6, workers=1))

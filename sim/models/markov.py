@@ -19,7 +19,15 @@ from typing import Annotated
 
 import numpy as np
 import pandas as pd
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sim.engine import Streams
 
@@ -27,6 +35,9 @@ __all__ = ["MarkovConfig", "analytic_value", "simulate", "summarize"]
 
 DISCOUNT_FLOOR = 1e-9
 """An open-ended run stops once the discount factor falls below this."""
+
+MIN_OPEN_ENDED_RATE = 2e-4
+"""Below this rate an open-ended chain that never ends would need over 100,000 periods."""
 
 
 def _row_sums_to_one(row: list[float]) -> list[float]:
@@ -90,6 +101,21 @@ class MarkovConfig(BaseModel):
                 raise ValueError(f"row {index} needs {len(states)} columns, got {len(row)}")
         return rows
 
+    @model_validator(mode="after")
+    def _open_ended_run_ends(self):
+        if self.periods is not None or self.transition is None:
+            return self
+        P = np.asarray(self.transition, dtype=float)
+        live = ~_finished_states(P, np.asarray(self.reward, dtype=float))
+        leaves = np.max(np.abs(np.linalg.eigvals(P[np.ix_(live, live)])), initial=0.0) < 1 - 1e-12
+        if not leaves and self.discount_rate < MIN_OPEN_ENDED_RATE:
+            raise ValueError(
+                "with periods null the run lasts until every customer is in a state that keeps "
+                "it and earns nothing, or until discounting makes the rest negligible; this "
+                f"chain never ends and discount_rate < {MIN_OPEN_ENDED_RATE}: set periods"
+            )
+        return self
+
     @field_validator("reward")
     @classmethod
     def _one_reward_per_state(cls, reward: list[float], info: ValidationInfo) -> list[float]:
@@ -105,7 +131,10 @@ def analytic_value(config: MarkovConfig) -> dict[str, float]:
     R = np.asarray(config.reward, dtype=float)
     M = P / (1.0 + config.discount_rate)
     if config.periods is None:
-        values = np.linalg.solve(np.eye(len(R)) - M, R)
+        # finished states are worth nothing; solve for the others (d = 0 allowed)
+        live = ~_finished_states(P, R)
+        values = np.zeros_like(R)
+        values[live] = np.linalg.solve(np.eye(live.sum()) - M[np.ix_(live, live)], R[live])
     else:
         values = np.zeros_like(R)
         term = R.copy()
