@@ -177,6 +177,7 @@ def _adapt(market, pair: Pair, investment: float, by_supplier: bool, forecast: f
         market.record(
             pair, "adaptation", "supplier" if by_supplier else "buyer", amount=investment,
             trust_before=trust, trust_after=trust, forecast=forecast,
+            uncertainty_before=pair.uncertainty, uncertainty_after=pair.uncertainty,
             commitment_before=commitment_before,
             commitment_after=pair.commitment_supplier if by_supplier else pair.commitment_buyer,
         )

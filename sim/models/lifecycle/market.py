@@ -335,6 +335,7 @@ class Market:
                 pair, "stage_change", cause, stage=STAGE_NAMES[old], new_stage=STAGE_NAMES[stage],
                 trust_after=pair.trust, satisfaction_after=pair.satisfaction,
                 commitment_before=commitment_before, commitment_after=pair.commitment_buyer,
+                uncertainty_after=pair.uncertainty,
             )
         self.schedule_review(pair)
 

@@ -184,7 +184,8 @@ def events_frame(log) -> pd.DataFrame:
     frame = log.frame().reindex(columns=list(EVENT_COLUMNS))
     for name in EVENT_COLUMNS:
         if name in _EVENT_TEXT:
-            frame[name] = frame[name].fillna("").astype(object)
+            column = frame[name].astype(object)
+            frame[name] = column.where(column.notna(), "")
         else:
             frame[name] = frame[name].astype(float)
     return frame
