@@ -38,9 +38,9 @@ __all__ = ["Comparison", "compare", "format_difference", "write_comparison"]
 
 log = logging.getLogger(__name__)
 
-DISTRIBUTION_PANELS = ("portfolio_npv", "pair_npv", "mean_duration", "lost_to_competitors",
-                       "reached_long_term", "satisfaction_long_term", "customer_value",
-                       "customer_lifetime")
+DISTRIBUTION_PANELS = ("portfolio_npv", "pair_npv", "mean_duration",
+                       "long_term_lost_to_competitors", "reached_long_term",
+                       "satisfaction_long_term", "customer_value", "customer_lifetime")
 
 
 @dataclass
@@ -93,7 +93,8 @@ def compare(sources: Sequence[Source], names: Sequence[str] | None = None,
     results = [as_results(source) for source in sources]
     names = unique_names(list(names) if names else [scenario_name(r) for r in results])
     tables = [replication_metrics(r) for r in results]
-    common = [m for m in tables[0].columns if all(m in t.columns for t in tables[1:])]
+    common = [m for m in tables[0].columns if all(m in t.columns for t in tables[1:])
+              and any(metric_info(m).applies(r) for r in results)]
     paired = _common_random_numbers(results)
     reference = tables[0]
     rows = []
@@ -209,8 +210,7 @@ def plot_distributions(comparison: Comparison) -> Figure | None:
     ncols = min(3, len(panels))
     nrows = int(np.ceil(len(panels) / ncols))
     figure, axes = plots.new_figure("Outcomes of each replication, scenario beside scenario",
-                                    ncols=ncols, nrows=nrows)
-    axes = np.atleast_1d(axes).ravel() if isinstance(axes, np.ndarray) else np.array([axes])
+                                    ncols=ncols, nrows=nrows, panels=True)
     colours = [plots.OKABE_ITO[i % len(plots.OKABE_ITO)] for i in range(len(comparison.names))]
     for ax, metric in zip(axes, panels, strict=False):
         info = metric_info(metric)

@@ -129,6 +129,17 @@ def _lost_to_competitors(results: Results) -> pd.Series | None:
     return (grouped["lost"] / grouped["ended"].where(grouped["ended"] > 0) * 100).astype(float)
 
 
+def _long_term_lost_to_competitors(results: Results) -> pd.Series | None:
+    pairs = results.pairs
+    if not has_columns(pairs, "replication", "furthest_stage", "end_reason"):
+        return None
+    late = stage_rank(pairs["furthest_stage"]).to_numpy() >= STAGES.index("long_term")
+    lost = (pairs["end_reason"].astype("string") == "competitor").fillna(False).to_numpy()
+    frame = pd.DataFrame({"late": late, "lost": late & lost})
+    grouped = frame.groupby(pairs["replication"].to_numpy()).sum()
+    return (grouped["lost"] / grouped["late"].where(grouped["late"] > 0) * 100).astype(float)
+
+
 def _last_sample(column: str, scale: float = 1.0) -> Callable[[Results], pd.Series | None]:
     def compute(results: Results) -> pd.Series | None:
         series = results.timeseries
@@ -174,6 +185,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("pair_npv", "pair NPV", "money per pair", _pair_npv),
     Metric("lost_to_competitors", "ended relationships lost to competitors", "%",
            _lost_to_competitors),
+    Metric("long_term_lost_to_competitors", "long-term relationships lost to competitors", "%",
+           _long_term_lost_to_competitors),
     Metric("satisfaction_long_term", "satisfaction in long-term", "0-1",
            _time_mean("satisfaction_long_term")),
     Metric("entrant_share", "entrants' market share at horizon", "%",

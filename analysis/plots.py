@@ -125,19 +125,22 @@ def _style() -> Iterator[None]:
         yield
 
 
-def new_figure(title: str, ncols: int = 1, nrows: int = 1, **kwargs):
+def new_figure(title: str, ncols: int = 1, nrows: int = 1, panels: bool = False):
     """A figure in the report style with ``nrows`` x ``ncols`` axes and a title.
 
-    A single axes carries ``title``; several share it as the figure's title.
+    A single axes carries ``title`` and is returned alone. With several axes,
+    or ``panels`` (each axes will get its own title), ``title`` is the
+    figure's and the axes come as a flat array.
     """
+    panels = panels or nrows * ncols > 1
     with _style():
         figure = Figure(figsize=SIZE, layout="constrained")
-        axes = figure.subplots(nrows, ncols, squeeze=False, **kwargs)
-        if nrows * ncols == 1:
-            axes[0, 0].set_title(title, loc="left")
-        else:
+        axes = figure.subplots(nrows, ncols, squeeze=False)
+        if panels:
             figure.suptitle(title, x=0.01, ha="left", fontsize=16, fontweight="bold")
-    return figure, axes if nrows * ncols > 1 else axes[0, 0]
+            return figure, axes.ravel()
+        axes[0, 0].set_title(title, loc="left")
+    return figure, axes[0, 0]
 
 
 def save(figure: Figure, path: str | Path) -> Path:
@@ -415,7 +418,7 @@ def plot_outcomes(source: Source) -> Figure | None:
         return None
     figure, axes = new_figure(f"Outcomes across {len(metrics)} replications",
                               ncols=2, nrows=2)
-    for ax, name in zip(axes.flat, panels, strict=False):
+    for ax, name in zip(axes, panels, strict=False):
         info = metric_info(name)
         values = metrics[name].dropna().to_numpy()
         mean = values.mean() if values.size else np.nan
@@ -432,9 +435,9 @@ def plot_outcomes(source: Source) -> Figure | None:
         ax.set_ylabel("replications")
         if info.unit.startswith("money"):
             money_axis(ax.xaxis)
-    for ax in list(axes.flat)[len(panels):]:
+    for ax in axes[len(panels):]:
         ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
+    handles, labels = axes[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="upper right", ncols=len(labels))
     return figure
 

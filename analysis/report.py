@@ -63,7 +63,7 @@ def format_number(value: float, unit: str = "") -> str:
         return f"{value:,.1f}"
     if magnitude >= 1:
         return f"{value:.2f}"
-    return f"{value:.3g}"
+    return f"{value:#.3g}"
 
 
 def format_interval(low: float, high: float, unit: str = "") -> str:

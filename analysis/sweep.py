@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*:\s*({_NUMBER})\s*:\s*(\d+)\s*$")
 RESPONSE_PANELS = ("reached_long_term", "mean_duration", "portfolio_npv", "pair_npv",
-                   "lost_to_competitors", "satisfaction_long_term", "reached_development",
-                   "customer_value", "customer_lifetime")
+                   "long_term_lost_to_competitors", "satisfaction_long_term",
+                   "reached_development", "customer_value", "customer_lifetime")
 """Key metrics shown in response figures, in order of interest (up to six per figure)."""
 
 
@@ -147,8 +147,7 @@ def plot_response(table: pd.DataFrame, parameter: str, others: Sequence[str]) ->
     ncols = min(3, len(panels))
     nrows = int(np.ceil(len(panels) / ncols))
     figure, axes = plots.new_figure(f"How the key figures respond to {parameter}",
-                                    ncols=ncols, nrows=nrows)
-    axes = np.atleast_1d(axes).ravel()
+                                    ncols=ncols, nrows=nrows, panels=True)
     groups = list(table.groupby(list(others), sort=False)) if others else [((), table)]
     for ax, metric in zip(axes, panels, strict=False):
         info = metric_info(metric)

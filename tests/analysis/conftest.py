@@ -28,11 +28,6 @@ markov:
 """
 
 
-def retention_value(stay: float, reward: float = 100.0, discount: float = 0.1) -> float:
-    """Closed-form value of a retention customer: m(1+d)/(1+d-r) (Pfeifer & Carraway)."""
-    return reward * (1 + discount) / (1 + discount - stay)
-
-
 @pytest.fixture
 def retention_file(tmp_path: Path):
     """Write a two-state retention scenario with stay probability ``stay``; return its path."""
@@ -58,3 +53,20 @@ def markov_bundle(tmp_path_factory) -> sim.Results:
     scenario = sim.load_scenario("markov_migration", ["markov.customers=1000"])
     out = tmp_path_factory.mktemp("markov") / "bundle"
     return sim.run(scenario, 5, 11, workers=1, out=out)
+
+
+@pytest.fixture
+def dyadsim_analysis(tmp_path: Path):
+    """Run ``dyadsim`` with the analysis commands in a subprocess, in ``tmp_path``."""
+    import subprocess
+    import sys
+
+    program = ("import sys; from sim import cli, cli_analysis; "
+               "cli_analysis.register(cli.app); cli.main(sys.argv[1:])")
+
+    def call(*args, timeout: float = 300) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", program, *map(str, args)],
+                              capture_output=True, text=True, timeout=timeout, cwd=tmp_path,
+                              env={**__import__("os").environ, "COLUMNS": "160"})
+
+    return call

@@ -27,6 +27,11 @@ REASONS = {
 HORIZON = 260.0
 
 
+def retention_value(stay: float, reward: float = 100.0, discount: float = 0.1) -> float:
+    """Closed-form value of a retention customer: m(1+d)/(1+d-r) (Pfeifer & Carraway)."""
+    return reward * (1 + discount) / (1 + discount - stay)
+
+
 def lifecycle_tables(replication: int, seed: int = 1, pairs_per_replication: int = 120,
                      horizon: float = HORIZON) -> dict[str, pd.DataFrame]:
     """One replication's ``pairs`` and ``timeseries`` tables (with ``replication``)."""
