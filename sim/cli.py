@@ -123,15 +123,12 @@ def _fresh_folder(base: Path) -> Path:
 
 
 def _print_run_summary(results) -> None:
+    from sim.cli_analysis import finish_run
+
     manifest = results.manifest
-    table = Table(title=f"{manifest['scenario']['name']}: {manifest['done']} of "
-                        f"{manifest['replications']} replications, seed {manifest['seed']}")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    for name, value in results.summary().items():
-        if isinstance(value, bool | int | float | str) and name not in ("scenario", "model"):
-            table.add_row(name.replace("_", " "), _format(value))
-    out.print(table)
+    out.print(f"{manifest['scenario']['name']}: {manifest['done']} of "
+              f"{manifest['replications']} replications, seed {manifest['seed']}")
+    finish_run(results)
     for failure in manifest["failures"]:
         last = failure["traceback"].strip().splitlines()[-1]
         err.print(f"replication {failure['replication']} failed: {last}")
@@ -140,12 +137,6 @@ def _print_run_summary(results) -> None:
                   f"{results.path / 'manifest.json'}); rerun them with: "
                   f"dyadsim run --resume {results.path}")
     out.print(f"results: {results.path}")
-
-
-def _format(value) -> str:
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
-    return str(value)
 
 
 class _NoProgress:
@@ -311,6 +302,14 @@ def main(argv: list[str] | None = None) -> None:
         code = 130
     sys.exit(code or 0)
 
+
+def _register_analysis_commands() -> None:
+    from sim import cli_analysis
+
+    cli_analysis.register(app)
+
+
+_register_analysis_commands()
 
 if __name__ == "__main__":
     main()

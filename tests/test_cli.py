@@ -18,7 +18,8 @@ def test_run_writes_a_complete_bundle_and_prints_the_summary(dyadsim, small_mark
     done = dyadsim("run", small_markov, "-n", "3", "--seed", "2", "--out", tmp_path / "b",
                    "-w", "1")
     assert done.returncode == 0, done.stderr
-    assert "mean value" in done.stdout and "analytic value" in done.stdout
+    assert "customer value" in done.stdout and "closed form" in done.stdout
+    assert (tmp_path / "b" / "report.html").exists()
     assert f"results: {tmp_path / 'b'}" in done.stdout
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["done"] == 3
