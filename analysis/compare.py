@@ -224,7 +224,7 @@ def plot_distributions(comparison: Comparison) -> Figure | None:
         for position, (sample, colour) in enumerate(zip(values, colours, strict=True), 1):
             jitter = rng.uniform(-0.12, 0.12, sample.size)
             ax.scatter(position + jitter, sample, s=14, color=colour, zorder=3)
-        ax.set_title(info.label, fontsize=12, loc="left")
+        plots.panel_title(ax, info.label)
         ax.set_ylabel(info.unit)
         ax.grid(axis="x", visible=False)
         if info.unit.startswith("money"):

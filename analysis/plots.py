@@ -12,6 +12,7 @@ bundle supports with a sentence on how to read it; :func:`save` writes a PNG.
 from __future__ import annotations
 
 import logging
+import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -181,6 +182,11 @@ def legend_below(ax, title: str, ncols: int | None = None) -> None:
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles, labels, title=title, loc="upper center", bbox_to_anchor=(0.5, -0.16),
               ncols=ncols or len(labels))
+
+
+def panel_title(ax, text: str, width: int = 32) -> None:
+    """Title of one panel among several, wrapped so neighbouring titles never collide."""
+    ax.set_title(textwrap.fill(text, width), fontsize=12, loc="left")
 
 
 def stage_label(stage: str) -> str:
@@ -430,7 +436,7 @@ def plot_outcomes(source: Source) -> Figure | None:
                 edgecolor="white", label="replications (count)")
         ax.axvline(mean, color=OKABE_ITO[3], label="mean")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(info.label, fontsize=13, loc="left")
+        panel_title(ax, info.label, width=45)
         ax.set_xlabel(info.unit)
         ax.set_ylabel("replications")
         if info.unit.startswith("money"):

@@ -164,7 +164,7 @@ def plot_response(table: pd.DataFrame, parameter: str, others: Sequence[str]) ->
                         color=plots.OKABE_ITO[index % len(plots.OKABE_ITO)], label=label)
             if labels is not None:
                 ax.set_xticks(range(len(labels)), labels)
-        ax.set_title(info.label, fontsize=12, loc="left")
+        plots.panel_title(ax, info.label)
         ax.set_xlabel(parameter.rsplit(".", 1)[-1])
         ax.set_ylabel(info.unit)
         if info.unit.startswith("money"):
