@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.models.lifecycle.config import LifecycleConfig
+from sim.models.loyalty import LoyaltyConfig
 from sim.models.markov import MarkovConfig
 from sim.units import PositiveWeeks, Weeks
 from sim.yamlsource import Problem, ScenarioError, SourceMap, format_path, load_yaml
@@ -42,7 +43,7 @@ __all__ = [
     "scenario_json_schema",
 ]
 
-ModelName = Literal["markov", "lifecycle"]
+ModelName = Literal["markov", "lifecycle", "loyalty"]
 
 
 class Scenario(BaseModel):
@@ -63,11 +64,13 @@ class Scenario(BaseModel):
     lifecycle: LifecycleConfig = Field(
         default_factory=LifecycleConfig, description="section of the lifecycle model"
     )
+    loyalty: LoyaltyConfig | None = Field(None, description="section of the loyalty model")
 
     @model_validator(mode="after")
     def _section_present(self):
-        if self.model == "markov" and self.markov is None:
-            raise ValueError("model 'markov' needs a 'markov:' section")
+        for name in ("markov", "loyalty"):
+            if self.model == name and getattr(self, name) is None:
+                raise ValueError(f"model '{name}' needs a '{name}:' section")
         return self
 
     @property

@@ -106,7 +106,7 @@ def test_missing_required_field_and_missing_section(write_yaml):
 def test_unknown_model_is_an_error_at_its_line(write_yaml):
     path = write_yaml("model.yaml", "name: x\nmodel: markovv\n")
     [line] = problems_of(path)
-    assert line.startswith(f"{path}:2: model: must be 'markov' or 'lifecycle'")
+    assert line.startswith(f"{path}:2: model: must be 'markov', 'lifecycle' or 'loyalty'")
 
 
 def test_malformed_yaml_gives_one_line_with_position(write_yaml):

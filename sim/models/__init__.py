@@ -22,6 +22,7 @@ from types import ModuleType
 MODEL_MODULES = {
     "markov": "sim.models.markov",
     "lifecycle": "sim.models.lifecycle",
+    "loyalty": "sim.models.loyalty",
 }
 
 
