@@ -57,3 +57,22 @@ markov:
 def small_markov(write_yaml) -> Path:
     """A fast two-state Markov scenario file."""
     return write_yaml("small.yaml", SMALL_MARKOV)
+
+
+@pytest.fixture
+def break_replication(monkeypatch):
+    """Make the Markov model raise ``error`` in replication ``index`` (in this process)."""
+    from sim.models import markov
+
+    original = markov.simulate
+
+    def apply(index: int, error: Exception):
+        def broken(scenario, seed, *, events=False):
+            if seed.spawn_key == (index,):
+                raise error
+            return original(scenario, seed, events=events)
+
+        monkeypatch.setattr(markov, "simulate", broken)
+
+    apply.restore = lambda: monkeypatch.setattr(markov, "simulate", original)
+    return apply

@@ -134,18 +134,10 @@ def test_schema_prints_json_schema_with_descriptions(dyadsim):
     assert "MarkovConfig" in schema["$defs"]
 
 
-def test_failed_replication_sets_exit_code_1(small_markov, tmp_path, monkeypatch, capsys):
+def test_failed_replication_sets_exit_code_1(small_markov, tmp_path, break_replication, capsys):
     from sim import cli
-    from sim.models import markov
 
-    original = markov.simulate
-
-    def broken_first(scenario, seed, *, events=False):
-        if seed.spawn_key == (0,):
-            raise ValueError("bad luck")
-        return original(scenario, seed, events=events)
-
-    monkeypatch.setattr(markov, "simulate", broken_first)
+    break_replication(0, ValueError("bad luck"))
     with pytest.raises(SystemExit) as stop:
         cli.main(["run", str(small_markov), "-n", "2", "-w", "1", "-q", "--out",
                   str(tmp_path / "b")])

@@ -130,17 +130,8 @@ def test_interrupted_then_resumed_run_equals_an_uninterrupted_one(small_markov, 
 
 
 def test_a_failing_replication_is_recorded_and_the_others_complete(small_markov, tmp_path,
-                                                                   monkeypatch):
-    from sim.models import markov
-
-    original = markov.simulate
-
-    def sometimes_broken(scenario, seed, *, events=False):
-        if seed.spawn_key == (2,):
-            raise RuntimeError("the model fell over")
-        return original(scenario, seed, events=events)
-
-    monkeypatch.setattr(markov, "simulate", sometimes_broken)
+                                                                   break_replication):
+    break_replication(2, RuntimeError("the model fell over"))
     scenario = sim.load_scenario(small_markov)
     results = sim.run(scenario, replications=4, seed=1, workers=1, out=tmp_path / "b")
     manifest = results.manifest
@@ -151,7 +142,7 @@ def test_a_failing_replication_is_recorded_and_the_others_complete(small_markov,
     assert "RuntimeError: the model fell over" in failure["traceback"]
     assert sorted(results.pairs["replication"].unique()) == [0, 1, 3]
 
-    monkeypatch.setattr(markov, "simulate", original)
+    break_replication.restore()
     repaired = sim.resume(tmp_path / "b", workers=1)
     assert repaired.manifest["status"] == "complete" and repaired.manifest["failures"] == []
     assert_same_tables(repaired, sim.run(scenario, replications=4, seed=1, workers=1))
