@@ -491,7 +491,7 @@ def plot_market_share(source: Source) -> Figure | None:
         rows = table[table["series"] == series]
         if rows.empty:
             continue
-        colour = OKABE_ITO[index] if series != "outside" else "0.45"
+        colour = OKABE_ITO[index] if series != "outside" else OKABE_ITO[-1]
         ax.plot(rows["time"], rows["median"] * 100, color=colour, label=labels[series])
         ax.fill_between(rows["time"], rows["low"] * 100, rows["high"] * 100, color=colour,
                         alpha=BAND_ALPHA, linewidth=0)

@@ -260,14 +260,19 @@ def end_reasons(pairs: pd.DataFrame) -> pd.DataFrame | None:
 
 def occupancy(timeseries: pd.DataFrame, prefix: str = "n_", low: float = 0.1,
               high: float = 0.9) -> pd.DataFrame | None:
-    """Median and band across replications of every ``prefix*`` column over time.
+    """Median and band across replications of the occupancy columns over time.
 
-    The time column is ``time`` (weeks) or ``period``. Returns a long table with
+    The columns are ``prefix<stage>`` for the lifecycle stages when the table
+    has them (other counts such as ``n_buyers`` are not occupancy), else every
+    ``prefix*`` column (a Markov model's states). The time column is ``time``
+    (weeks) or ``period``. Returns a long table with
     ``time``, ``series`` (column name without the prefix), ``median``, ``low``
     and ``high`` (the ``low`` and ``high`` quantiles across replications).
     """
     time = _time_column(timeseries)
     columns = [c for c in timeseries.columns if c.startswith(prefix)] if time else []
+    stages = [f"{prefix}{stage}" for stage in STAGES if f"{prefix}{stage}" in columns]
+    columns = stages or columns
     if not columns:
         return None
     return bands(timeseries, columns, low, high, prefix)

@@ -92,14 +92,17 @@ def _timeseries(pairs: pd.DataFrame, replication: int, horizon: float,
     for time in times:
         active = (pairs["start"].to_numpy() <= time) & (end > time)
         current = (entries <= time).sum(axis=1) - 1
-        row = {"replication": replication, "time": time}
+        row = {"replication": replication, "time": time, "n_buyers": 40, "n_suppliers": 8,
+               "n_entrants": 1}
         for index, stage in enumerate(STAGES):
             row[f"n_{stage}"] = int(np.sum(active & (current == index)))
+        row["n_active"] = int(active.sum())
         engaged = active & (current >= 1)
         entrant = int(np.sum(engaged & pairs["entrant"].to_numpy()))
         total = int(engaged.sum())
-        row["share_entrants"] = entrant / total if total else 0.0
-        row["share_incumbents"] = 1 - row["share_entrants"] if total else 0.0
+        row["share_entrants"] = 0.8 * entrant / total if total else np.nan
+        row["share_incumbents"] = 0.8 - row["share_entrants"] if total else np.nan
+        row["share_outside"] = 0.2 if total else np.nan
         for index, stage in enumerate(STAGES):
             row[f"trust_{stage}"] = 0.3 + 0.15 * index + rng.normal(0, 0.02)
             row[f"commitment_{stage}"] = 0.1 * index + rng.normal(0, 0.02)

@@ -32,7 +32,7 @@ LIFECYCLE_FIGURES = [
      "forecast net present value (money per pair)",
      "realised net present value (money per pair)", 2),
     (plots.plot_market_share, "Market share of incumbents and entrants", "time (weeks)",
-     "share of buyers' spending (%)", 2),
+     "share of buyers' spending (%)", 3),
 ]
 
 
@@ -82,6 +82,12 @@ def test_markov_bundle_gets_its_own_figures(markov_bundle):
     assert occupancy.get_xlabel() == "time (periods)"
     assert drawn["value"].title == "Customer value: what one customer is worth"
     assert any("closed form" in text for text in _legend_entries(drawn["value"].figure.axes[0]))
+
+
+def test_occupancy_shows_the_stages_not_the_other_counts(lifecycle_bundle):
+    ax = plots.plot_occupancy(lifecycle_bundle).axes[0]
+    assert _legend_entries(ax) == ["pre-relationship", "early", "development", "long-term",
+                                   "final"]
 
 
 def test_missing_columns_leave_figures_out_instead_of_failing(lifecycle_bundle):
