@@ -70,3 +70,21 @@ def dyadsim_analysis(tmp_path: Path):
                               env={**__import__("os").environ, "COLUMNS": "160"})
 
     return call
+
+
+@pytest.fixture
+def dyadsim_here(tmp_path: Path, capsys, monkeypatch):
+    """Run ``dyadsim`` in this process, in ``tmp_path``: returns (exit code, stdout, stderr)."""
+    from sim import cli, cli_analysis
+
+    cli_analysis.register(cli.app)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "160")
+
+    def call(*args) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as stop:
+            cli.main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return stop.value.code, captured.out, captured.err
+
+    return call

@@ -88,21 +88,22 @@ def test_compare_command_runs_scenarios_with_the_same_seed(dyadsim_analysis, ret
     assert (tmp_path / "cmp" / "loyal" / "report.html").exists()
 
 
-def test_compare_command_accepts_finished_bundles(dyadsim_analysis, retention_file, tmp_path):
+def test_compare_command_accepts_finished_bundles(dyadsim_here, retention_file, tmp_path):
     _run(retention_file("loyal", 0.8), 4, out=tmp_path / "a")
-    done = dyadsim_analysis("compare", "a", "a", "-o", "cmp")
-    assert done.returncode == 0, done.stderr
-    assert "+0" in done.stdout and "*" not in done.stdout.split("interval excludes 0")[1]
+    code, out, err = dyadsim_here("compare", "a", "a", "-o", "cmp")
+    assert code == 0, err
+    assert "+0" in out and "*" not in out.split("interval excludes 0")[1]
+    assert (tmp_path / "cmp" / "compare.html").exists()
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (("only_one",), "compare needs at least two"),
     (("markov_retention", "no_such_scenario"), "no_such_scenario: no such file"),
 ])
-def test_compare_command_reports_bad_input_in_one_line(dyadsim_analysis, args, message):
-    done = dyadsim_analysis("compare", *args)
-    assert done.returncode == 2
-    assert message in done.stderr and "Traceback" not in done.stderr
+def test_compare_command_reports_bad_input_in_one_line(dyadsim_here, args, message):
+    code, _, err = dyadsim_here("compare", *args)
+    assert code == 2
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
 SMALL_MARKET = ["horizon=4 years", "lifecycle.market.buyers.count=80"]

@@ -72,9 +72,15 @@ def test_sweep_over_two_values_writes_two_bundles_and_a_response_plot(dyadsim_an
     assert "point-002" in done.stdout
 
 
-def test_sweep_checks_every_point_before_running_any(dyadsim_analysis, retention_file, tmp_path):
-    done = dyadsim_analysis("sweep", retention_file("retention", 0.8), "--vary",
-                            "markov.discount_rate=0.1,-3", "-o", "sw")
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "discount_rate" in done.stderr
+def test_sweep_checks_every_point_before_running_any(dyadsim_here, retention_file, tmp_path):
+    code, _, err = dyadsim_here("sweep", retention_file("retention", 0.8), "--vary",
+                                "markov.discount_rate=0.1,-3", "-o", "sw")
+    assert code == 2 and "Traceback" not in err
+    assert "discount_rate" in err
     assert not (tmp_path / "sw").exists()
+
+
+def test_sweep_refuses_an_unreadable_vary_in_one_line(dyadsim_here, retention_file):
+    code, _, err = dyadsim_here("sweep", retention_file("retention", 0.8), "--vary", "horizon")
+    assert code == 2 and err.strip() == (
+        "--vary 'horizon': write path=v1,v2,... or path=start:stop:count")
