@@ -106,15 +106,20 @@ def test_compare_command_reports_bad_input_in_one_line(dyadsim_here, args, messa
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-SMALL_MARKET = ["horizon=4 years", "lifecycle.market.buyers.count=80"]
+# long enough for relationships to reach long-term, where neglect acts
+SMALL_MARKET = ["horizon=6 years", "lifecycle.market.buyers.count=150"]
 
 
-def test_neglecting_long_term_customers_lowers_their_satisfaction():
-    # C11: less attention in long-term relationships, so requirement shifts go unnoticed
-    runs = [sim.run(sim.load_scenario(name, SMALL_MARKET), 4, 2024, workers=2)
+def test_neglecting_long_term_customers_costs_satisfaction_and_customers():
+    # C11: less attention in long-term relationships, so requirement shifts go unnoticed,
+    # satisfaction falls and competitors win the accounts
+    runs = [sim.run(sim.load_scenario(name, SMALL_MARKET), 6, 2024, workers=2)
             for name in ("baseline", "neglect")]
-    row = comparing.compare(runs).differences.set_index("metric").loc["satisfaction_long_term"]
-    assert row.difference < 0 and row.excludes_zero
+    table = comparing.compare(runs).differences.set_index("metric")
+    satisfaction = table.loc["satisfaction_long_term"]
+    assert satisfaction.difference < 0 and satisfaction.excludes_zero
+    lost = table.loc["long_term_lost_to_competitors"]
+    assert lost.difference > 0 and lost.excludes_zero
 
 
 @pytest.mark.slow
