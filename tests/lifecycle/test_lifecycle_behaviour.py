@@ -32,9 +32,13 @@ def test_high_distance_ends_more_pairs_in_pre_and_early_with_reason_distance(rep
 
 @pytest.mark.parametrize("replications", REPLICATIONS)
 def test_attractive_alternatives_let_fewer_pairs_reach_development(replications):
+    """Fewer relationships per market get to development when outside options are attractive.
+
+    The count is what the claim is about; the share among evaluated pairs is
+    not, since attractive alternatives also make fewer offers persuasive.
+    """
     base = replicate("baseline", replications)
     tempted = replicate("attractive_alternatives", replications)
-    _above_zero(tempted, base, "reach_development")
     _above_zero(tempted, base, "reached_development")
 
 

@@ -37,9 +37,12 @@ EPISODE, REVIEW, PROBLEM, APPROACH, END = "episode", "review", "problem", "appro
 
 
 def order_episode(market, pair: Pair, value: float) -> None:
-    """One order of ``value`` (money before price) placed with the pair's supplier."""
+    """One order of ``value`` (money before price) placed with the pair's supplier.
+
+    This runs for most orders of a replication, so it reads the model's
+    parameters from the market's flat copies and keeps to local variables.
+    """
     now = market.env.now
-    rel = market.rel
     buyer, supplier = pair.buyer, pair.supplier
     revenue = value * supplier.price
     market.buyer_spend += revenue
@@ -48,29 +51,35 @@ def order_episode(market, pair: Pair, value: float) -> None:
     else:
         market.spend_incumbents += revenue
     social = pair.social
-    book_order(market, pair, revenue, market.economics.handling_cost * (0.5 + social), now)
-    pair.social = social * (1.0 - rel.social_learning)
+    book_order(market, pair, revenue, market.handling_cost * (0.5 + social), now)
+    pair.social = social * market.social_keep
 
     alpha, beta = pair.alpha, pair.beta
     satisfaction = pair.satisfaction
-    fit = pair.fit(rel.fit_scale)
+    offering, requirements = pair.offering, buyer.requirements
+    fit = 1.0 - math.hypot(
+        offering[0] - requirements[0], offering[1] - requirements[1]
+    ) / market.fit_scale
+    if fit < 0.0:
+        fit = 0.0
     success = market.episode_draws.uniform() < (
         supplier.quality
-        * (1.0 - rel.fit_weight * (1.0 - fit))
-        * (1.0 - rel.technology_weight * pair.technological)
-        * (1.0 - rel.time_weight * pair.time_distance)
+        * (1.0 - market.fit_weight * (1.0 - fit))
+        * (1.0 - market.technology_weight * pair.technological)
+        * (1.0 - market.time_weight * pair.time_distance)
     )
     pair.episodes += 1
     if success:
         pair.alpha = alpha + 1.0
         delivered = value_of_success(fit, supplier.price)
         cause = "success"
+        trust_after_order = (alpha + 1.0) / (alpha + beta + 1.0)
     else:
         pair.beta = beta + 1.0
         pair.failures += 1
         delivered = 0.0
         cause = "failure"
-        trust_failed = pair.trust
+        trust_after_order = alpha / (alpha + beta + 1.0)
         if market.episode_draws.uniform() >= 0.8 * supplier.problem_solving:
             cause = "failure_conflict"
             resolved = conflict(market, pair, now)
@@ -78,10 +87,8 @@ def order_episode(market, pair: Pair, value: float) -> None:
                 delivered = -0.3
     felt = 0.5 + delivered - buyer.expectation
     felt = 0.0 if felt < 0.0 else 1.0 if felt > 1.0 else felt
-    pair.satisfaction = satisfaction + rel.satisfaction_memory * (felt - satisfaction)
-    pair.preference = update_preference(pair.preference, delivered, rel.choice_gamma)
-    if success:
-        trust_failed = pair.trust
+    pair.satisfaction = satisfaction + market.satisfaction_memory * (felt - satisfaction)
+    pair.preference = update_preference(pair.preference, delivered, market.choice_gamma)
     stage = pair.stage
     if stage >= DEVELOPMENT:
         market.allocate(buyer)
@@ -90,12 +97,12 @@ def order_episode(market, pair: Pair, value: float) -> None:
     if market.log.enabled:
         market.record(
             pair, "episode", cause, amount=revenue,
-            trust_before=alpha / (alpha + beta), trust_after=trust_failed,
+            trust_before=alpha / (alpha + beta), trust_after=trust_after_order,
             satisfaction_before=satisfaction, satisfaction_after=pair.satisfaction,
             fit_before=fit, fit_after=fit,
         )
         if cause == "failure_conflict":
-            _record_conflict(market, pair, resolved, trust_failed)
+            _record_conflict(market, pair, resolved, trust_after_order)
     if delivered < 0.0:
         market.post(pair, (PROBLEM,))
 

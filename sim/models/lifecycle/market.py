@@ -13,12 +13,13 @@ Suggested functional forms chosen here:
   random. A contact makes the buyer aware of the supplier (it remembers the
   last ``awareness_limit``). It persuades a searching buyer with probability
   ``persuasion`` and a content one with ``openness x (1 - lowest
-  satisfaction)`` (C2). A persuaded buyer with a free slot (fewer
-  relationships than its sourcing breadth) starts evaluating the supplier: a
-  ``pre`` relationship. A persuaded buyer without one puts the offer to its
-  weakest relationship, whose stage decides (C6, C9). A buyer in a final
-  relationship ignores routine marketing; only an entrant's approach gets
-  through (C12).
+  satisfaction)`` (C2), each times the offer's appeal,
+  ``clip(0.5 + (prospect value - outside value) / 0.2, 0, 1)``. A persuaded
+  buyer with a free slot (fewer relationships than its sourcing breadth)
+  starts evaluating the supplier: a ``pre`` relationship. A persuaded buyer
+  without one puts the offer to its weakest relationship, whose stage
+  decides (C6, C9). A buyer in a final relationship ignores routine
+  marketing; only an entrant's approach gets through (C12).
 - Volume shares: trial orders take a fixed small share in early; the rest of
   the demand is split by the shared logit choice rule over the developed
   relationships' preferences and an outside option worth the buyer's
@@ -55,7 +56,6 @@ from sim.models.lifecycle.episodes import (
     requirement_shift,
 )
 from sim.models.lifecycle.judgement import (
-    development_cap,
     holding_value,
     prospect_value,
     update_commitment,
@@ -96,6 +96,18 @@ class Market:
             math.inf, self.rel.review_interval.early, self.rel.review_interval.development,
             self.rel.review_interval.long_term, self.rel.review_interval.final,
         )
+        # Flat copies of the parameters read on every order.
+        rel = self.rel
+        self.fit_scale = rel.fit_scale
+        self.fit_weight = rel.fit_weight
+        self.technology_weight = rel.technology_weight
+        self.time_weight = rel.time_weight
+        self.social_keep = 1.0 - rel.social_learning
+        self.satisfaction_memory = rel.satisfaction_memory
+        self.choice_gamma = rel.choice_gamma
+        self.choice_beta = rel.choice_beta
+        self.trial_share = rel.trial_share
+        self.handling_cost = self.economics.handling_cost
         self.stage_counts = [0] * 5
         self.buyers: list[Buyer] = []
         self.suppliers: list[Supplier] = []
@@ -159,15 +171,16 @@ class Market:
             yield timeout(wait() * mean_wait)
             if not buyer.active:
                 return
-            value = buyer.order_value * exp(0.3 * normal() - 0.045)
             pick = uniform()
             for pair in buyer.pairs:
                 pick -= pair.share
                 if pick < 0.0:
-                    order_episode(self, pair, value)
+                    order_episode(self, pair, buyer.order_value * exp(0.3 * normal() - 0.045))
                     break
             else:
-                self.spend_outside += value
+                # Outside purchases only count towards market shares: their
+                # expected value stands in for the draw.
+                self.spend_outside += buyer.order_value
 
     def buyer_requirements(self, buyer: Buyer):
         """Requirement shifts at Poisson times (new needs appear)."""
@@ -229,6 +242,10 @@ class Market:
         else:
             lowest = min((p.satisfaction for p in pairs if p.stage >= EARLY), default=0.0)
             persuasion = self.rel.openness * (1.0 - lowest)
+        # An offer persuades in proportion to how it looks against the
+        # buyer's outside options: half as often when merely equal to them.
+        appeal = 0.5 + (prospect_value(self, buyer, supplier) - buyer.alternative_value) / 0.2
+        persuasion *= 0.0 if appeal < 0.0 else 1.0 if appeal > 1.0 else appeal
         if self.marketing_draws.uniform() >= persuasion:
             return
         if len(pairs) < buyer.breadth:
@@ -262,14 +279,20 @@ class Market:
         )
 
     def allocate(self, buyer: Buyer) -> None:
-        """Split the buyer's demand into volume shares (sum at most 1)."""
+        """Split the buyer's demand into volume shares (sum at most 1).
+
+        Trial orders take their share first; the rest goes by the shared
+        choice rule over the developed relationships and the outside option,
+        a developing relationship capped by ``development_cap``.
+        """
         trial = 0.0
         developed = []
         for pair in buyer.pairs:
-            if pair.stage == EARLY:
-                trial += pair.cap
-            elif pair.stage >= DEVELOPMENT:
+            stage = pair.stage
+            if stage >= DEVELOPMENT:
                 developed.append(pair)
+            elif stage == EARLY:
+                trial += pair.cap
             else:
                 pair.share = 0.0
         scale = 1.0 if trial <= 1.0 else 1.0 / trial
@@ -277,10 +300,15 @@ class Market:
         if developed:
             preferences = [pair.preference for pair in developed]
             preferences.append(buyer.outside_preference)
-            chances = choice_probabilities(preferences, self.rel.choice_beta)
+            chances = choice_probabilities(preferences, self.choice_beta)
+            trial_share = self.trial_share
             for pair, chance in zip(developed, chances, strict=False):
                 if pair.stage == DEVELOPMENT:
-                    chance = min(chance, development_cap(self, pair))
+                    # development_cap, inlined: the ceiling grows with trust (C7).
+                    trust = pair.alpha / (pair.alpha + pair.beta)
+                    cap = trial_share + (1.0 - trial_share) * max(0.0, 2.0 * trust - 1.0)
+                    if chance > cap:
+                        chance = cap
                 pair.share = rest * chance
         if trial > 0.0:
             for pair in buyer.pairs:

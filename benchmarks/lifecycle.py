@@ -1,0 +1,135 @@
+"""Speed and memory of the lifecycle model (run on demand, not a test).
+
+    python benchmarks/lifecycle.py [--json] [--quick]
+
+Measures, in one run:
+
+- ``events_per_s``: SimPy events processed per second of a whole replication
+  (set-up, simulation and tables), for the bundled baseline and for a large
+  market (5,000 buyers, 200 suppliers, 10 years);
+- ``bare_simpy_events_per_s``: a bare SimPy timeout loop on the same machine,
+  and ``ratio``, the large market's rate over it;
+- ``doubling_buyers_time_ratio``: time with 10,000 buyers over time with 5,000;
+- ``peak_rss_mb`` of the large market, and ``horizon_memory_ratio``, peak
+  memory at 20 years over 10 years without events. Peak memory cannot be reset
+  within a process, so each memory figure comes from a fresh subprocess.
+
+Targets: ratio >= 0.5, doubling ratio <= 2.2, memory ratio <= 1.2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import simpy
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sim.engine import replication_seed  # noqa: E402
+from sim.models.lifecycle import run_market  # noqa: E402
+from sim.models.lifecycle.outputs import events_frame  # noqa: E402
+from sim.scenario import load_scenario  # noqa: E402
+
+LARGE = ("lifecycle.market.buyers.count=5000", "lifecycle.market.suppliers.count=200")
+
+
+def bare_simpy(events: int = 500_000, processes: int = 1000) -> float:
+    """Events per second of a bare SimPy loop of timeouts."""
+    env = simpy.Environment()
+
+    def tick(env):
+        while True:
+            yield env.timeout(1.0)
+
+    for _ in range(processes):
+        env.process(tick(env))
+    start = time.perf_counter()
+    env.run(until=events / processes)
+    elapsed = time.perf_counter() - start
+    return next(env._eid) / elapsed
+
+
+def replication(overrides: tuple[str, ...] = (), horizon: str | None = None) -> dict:
+    """Time one replication of the baseline with ``overrides``; events and seconds."""
+    settings = list(overrides) + ([f"horizon={horizon}"] if horizon else [])
+    scenario = load_scenario("baseline", overrides=settings)
+    start = time.perf_counter()
+    market = run_market(scenario, replication_seed(scenario.seed, 0))
+    market.records.frame()
+    market.sampler.frame()
+    events_frame(market.log)
+    seconds = time.perf_counter() - start
+    events = next(market.env._eid)
+    return {"events": events, "seconds": seconds, "events_per_s": events / seconds,
+            "pairs": len(market.records.frame())}
+
+
+def peak_memory_mb(overrides: tuple[str, ...], horizon: str) -> float:
+    """Peak resident memory (MB) of a fresh process running one replication."""
+    code = (
+        f"import resource, sys; sys.path.insert(0, {str(ROOT)!r});"
+        "from benchmarks.lifecycle import replication;"
+        f"replication({tuple(overrides)!r}, {horizon!r});"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--quick", action="store_true", help="smaller large market (checks)")
+    args = parser.parse_args()
+    large = LARGE if not args.quick else ("lifecycle.market.buyers.count=1000",
+                                          "lifecycle.market.suppliers.count=40")
+    double = tuple(o.replace("5000", "10000").replace("=1000", "=2000") for o in large
+                   if "buyers" in o) + tuple(o for o in large if "suppliers" in o)
+
+    bare = bare_simpy()
+    baseline = replication()
+    big = replication(large)
+    doubled = replication(double)
+    bare_after = bare_simpy()
+    bare_rate = (bare + bare_after) / 2
+    peak_10 = peak_memory_mb(large, "10 years")
+    peak_20 = peak_memory_mb(large, "20 years")
+    result = {
+        "events_per_s": round(big["events_per_s"]),
+        "events_per_s_by_market": {
+            "baseline": round(baseline["events_per_s"]),
+            "large": round(big["events_per_s"]),
+        },
+        "bare_simpy_events_per_s": round(bare_rate),
+        "ratio": round(big["events_per_s"] / bare_rate, 3),
+        "ratio_baseline": round(baseline["events_per_s"] / bare_rate, 3),
+        "doubling_buyers_time_ratio": round(doubled["seconds"] / big["seconds"], 3),
+        "peak_rss_mb": round(peak_10, 1),
+        "horizon_memory_ratio": round(peak_20 / peak_10, 3),
+        "peak_rss_mb_20_years": round(peak_20, 1),
+        "large_market": {"overrides": list(large), "events": big["events"],
+                         "seconds": round(big["seconds"], 2), "pairs": big["pairs"]},
+        "baseline_market": {"events": baseline["events"],
+                            "seconds": round(baseline["seconds"], 2),
+                            "pairs": baseline["pairs"]},
+        "this_process_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()
