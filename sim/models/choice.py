@@ -13,7 +13,9 @@ the sensitivity: ``beta = 0`` makes every seller equally likely, a large
 ``pi`` makes the preference converge to ``pi / gamma``.
 
 Both functions are pure: the lifecycle model and the loyalty reference model
-call the very same ones, so their buyers choose by the same rule.
+call the very same ones, so their buyers choose by the same rule. The
+lifecycle model passes one buyer's preferences as a list; the loyalty model
+passes all its buyers at once as a 2-D array (one row per buyer).
 """
 
 from __future__ import annotations
@@ -21,24 +23,36 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 __all__ = ["choice_probabilities", "update_preference"]
 
 
-def choice_probabilities(preferences: Sequence[float], beta: float) -> list[float]:
+def choice_probabilities(
+    preferences: Sequence[float] | np.ndarray, beta: float
+) -> list[float] | np.ndarray:
     """Logit choice probabilities over ``preferences`` with sensitivity ``beta``.
 
     ``preferences`` are the smoothed realised values ``J_j`` (value units);
     the result has one probability per entry, in [0, 1], summing to 1. The
     largest preference is subtracted before exponentiating, so large values
-    never overflow.
+    never overflow. A numpy array is read as one buyer per row (sellers along
+    the last axis) and the probabilities come back as an array of the same
+    shape, each row summing to 1; ``-inf`` marks a seller a buyer cannot
+    choose (probability 0).
 
     >>> choice_probabilities([1.0, 1.0], beta=2.0)
     [0.5, 0.5]
     >>> choice_probabilities([3.0, 0.0], beta=0.0)
     [0.5, 0.5]
+    >>> choice_probabilities(np.array([[1.0, 1.0], [0.0, -np.inf]]), beta=2.0)
+    array([[0.5, 0.5],
+           [1. , 0. ]])
     """
     if beta < 0:
         raise ValueError(f"beta must be >= 0, got {beta}")
+    if isinstance(preferences, np.ndarray):
+        return _choice_probabilities_array(preferences, beta)
     if not preferences:
         return []
     top = max(preferences)
@@ -47,11 +61,25 @@ def choice_probabilities(preferences: Sequence[float], beta: float) -> list[floa
     return [weight / total for weight in weights]
 
 
-def update_preference(preference: float, payoff: float, gamma: float) -> float:
+def _choice_probabilities_array(preferences: np.ndarray, beta: float) -> np.ndarray:
+    """The logit rule applied along the last axis of ``preferences``."""
+    top = preferences.max(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        # -inf - top is -inf and exp(beta * -inf) is 0, as it should be, for beta > 0;
+        # with beta = 0 an unavailable seller must still get nothing
+        weights = np.where(np.isneginf(preferences), 0.0,
+                           np.exp(beta * (preferences - top)))
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def update_preference(
+    preference: float | np.ndarray, payoff: float | np.ndarray, gamma: float
+) -> float | np.ndarray:
     """The preference after one period: ``(1 - gamma) * preference + payoff``.
 
     ``payoff`` is the value realised with the seller in the period (0 when
     the buyer did not buy from it); ``gamma`` in (0, 1] is the memory decay.
+    Numpy arrays of preferences and payoffs are updated element by element.
 
     >>> update_preference(10.0, 1.0, gamma=0.1)
     10.0
