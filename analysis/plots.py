@@ -159,8 +159,13 @@ def save_to(figure: Figure, file) -> None:
 
 
 def time_unit(results: Results) -> str:
-    """The unit of time on the run's axes: ``weeks``, or ``periods`` for the Markov model."""
-    return "periods" if model_of(results) == "markov" else "weeks"
+    """The unit of time on the run's axes: ``weeks``, ``periods`` (Markov) or ``days``."""
+    if model_of(results) == "markov":
+        return "periods"
+    series = results.timeseries
+    if series is not None and "day" in series.columns and "time" not in series.columns:
+        return "days"
+    return "weeks"
 
 
 def money_axis(axis) -> None:
@@ -477,26 +482,36 @@ def plot_calibration(source: Source) -> Figure | None:
 
 
 def plot_market_share(source: Source) -> Figure | None:
-    """Market share of incumbent and entrant suppliers over time: median and band."""
+    """Market share of incumbent and entrant suppliers over time: median and band.
+
+    A model that records each seller's share (``share_<seller>``) gets one line
+    per seller instead.
+    """
     results = as_results(source)
-    table = stats.bands(results.timeseries,
-                        ["share_incumbents", "share_entrants", "share_outside"], prefix="share_")
+    labels = {"incumbents": "incumbent suppliers", "entrants": "entrant suppliers",
+              "outside": "outside option (other sources)"}
+    table = stats.bands(results.timeseries, [f"share_{s}" for s in labels], prefix="share_")
+    title, ylabel = "Market share of incumbents and entrants", "share of buyers' spending (%)"
+    if table is None and results.timeseries is not None:
+        sellers = [c for c in results.timeseries.columns if c.startswith("share_")]
+        table = stats.bands(results.timeseries, sellers, prefix="share_")
+        labels = {c.removeprefix("share_"): c.removeprefix("share_").replace("_", " ")
+                  for c in sellers}
+        title, ylabel = "Market share of each seller", "market share (%)"
     if table is None:
         return None
     unit = time_unit(results)
-    figure, ax = new_figure("Market share of incumbents and entrants")
-    labels = {"incumbents": "incumbent suppliers", "entrants": "entrant suppliers",
-              "outside": "outside option (other sources)"}
+    figure, ax = new_figure(title)
     for index, series in enumerate(labels):
         rows = table[table["series"] == series]
         if rows.empty:
             continue
-        colour = OKABE_ITO[index] if series != "outside" else OKABE_ITO[-1]
+        colour = OKABE_ITO[index % 7] if series != "outside" else OKABE_ITO[-1]
         ax.plot(rows["time"], rows["median"] * 100, color=colour, label=labels[series])
         ax.fill_between(rows["time"], rows["low"] * 100, rows["high"] * 100, color=colour,
                         alpha=BAND_ALPHA, linewidth=0)
     ax.set_xlabel(f"time ({unit})")
-    ax.set_ylabel("share of buyers' spending (%)")
+    ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(PercentFormatter())
     ax.set_ylim(0, 102)
     _year_ticks(ax, float(table["time"].max()), unit)

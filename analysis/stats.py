@@ -265,7 +265,7 @@ def occupancy(timeseries: pd.DataFrame, prefix: str = "n_", low: float = 0.1,
     The columns are ``prefix<stage>`` for the lifecycle stages when the table
     has them (other counts such as ``n_buyers`` are not occupancy), else every
     ``prefix*`` column (a Markov model's states). The time column is ``time``
-    (weeks) or ``period``. Returns a long table with
+    (weeks), ``period`` or ``day``. Returns a long table with
     ``time``, ``series`` (column name without the prefix), ``median``, ``low``
     and ``high`` (the ``low`` and ``high`` quantiles across replications).
     """
@@ -397,4 +397,4 @@ def _replication_of(table: pd.DataFrame) -> np.ndarray:
 def _time_column(timeseries: pd.DataFrame | None) -> str | None:
     if timeseries is None:
         return None
-    return next((c for c in ("time", "period") if c in timeseries.columns), None)
+    return next((c for c in ("time", "period", "day") if c in timeseries.columns), None)

@@ -90,6 +90,20 @@ def test_occupancy_shows_the_stages_not_the_other_counts(lifecycle_bundle):
                                    "final"]
 
 
+def test_a_model_with_one_share_per_seller_gets_a_line_per_seller():
+    import pandas as pd
+
+    import sim
+
+    timeseries = pd.DataFrame({"replication": [0, 0, 1, 1], "day": [0, 10, 0, 10],
+                               "share_seller_1": [0.5, 0.6, 0.5, 0.7],
+                               "share_seller_2": [0.5, 0.4, 0.5, 0.3]})
+    results = sim.Results({"model": "loyalty"}, pd.DataFrame({"replication": [0]}), timeseries)
+    ax = plots.plot_market_share(results).axes[0]
+    assert _legend_entries(ax) == ["seller 1", "seller 2"]
+    assert ax.get_xlabel() == "time (days)" and ax.get_ylabel() == "market share (%)"
+
+
 def test_missing_columns_leave_figures_out_instead_of_failing(lifecycle_bundle):
     import sim
 
