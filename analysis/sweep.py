@@ -165,7 +165,7 @@ def plot_response(table: pd.DataFrame, parameter: str, others: Sequence[str]) ->
             if labels is not None:
                 ax.set_xticks(range(len(labels)), labels)
         plots.panel_title(ax, info.label)
-        ax.set_xlabel(parameter.rsplit(".", 1)[-1])
+        ax.set_xlabel(_short(parameter))
         ax.set_ylabel(info.unit)
         if info.unit.startswith("money"):
             plots.money_axis(ax.yaxis)
@@ -177,6 +177,17 @@ def plot_response(table: pd.DataFrame, parameter: str, others: Sequence[str]) ->
                   bbox_to_anchor=(0.5, -0.02))
     figure.get_layout_engine().set(rect=(0, 0.1, 1, 0.9))
     return figure
+
+
+def _short(path: str, width: int = 28) -> str:
+    """A parameter path short enough for an axis: its last parts that fit in ``width``."""
+    parts = path.split(".")
+    short = parts[-1]
+    for part in reversed(parts[:-1]):
+        if len(part) + 1 + len(short) > width:
+            break
+        short = f"{part}.{short}"
+    return short
 
 
 def response_figures(table: pd.DataFrame, parameters: Sequence[str]) -> list[plots.Plot]:
@@ -192,8 +203,9 @@ def response_figures(table: pd.DataFrame, parameters: Sequence[str]) -> list[plo
         if figure is not None:
             caption = (f"Each point is the mean over replications at one value of {parameter}"
                        + (", one line per value of " + ", ".join(others) if others else "")
-                       + "; whiskers are 95% intervals, so a trend is real where they stop "
-                         "overlapping.")
+                       + "; whiskers are 95% intervals. Points whose whiskers do not overlap "
+                         "differ; every point used the same random numbers, so dyadsim compare "
+                         "of two points gives a sharper answer.")
             stem = "response_" + re.sub(r"[^A-Za-z0-9_]+", "_", parameter).strip("_")
             drawn.append(plots.Plot(stem, figure, caption))
     return drawn

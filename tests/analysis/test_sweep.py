@@ -54,6 +54,11 @@ def test_response_figure_draws_one_line_per_value_of_the_other_parameter():
     assert [t.get_text() for t in figure.legends[0].get_texts()] == ["size = 10", "size = 20"]
 
 
+def test_axis_names_keep_as_much_of_the_path_as_fits():
+    assert sweeping._short("lifecycle.policy.attention.long_term") == "attention.long_term"
+    assert sweeping._short("horizon") == "horizon"
+
+
 def test_sweep_over_two_values_writes_two_bundles_and_a_response_plot(dyadsim_analysis,
                                                                       retention_file, tmp_path):
     done = dyadsim_analysis("sweep", retention_file("retention", 0.8), "--vary",
