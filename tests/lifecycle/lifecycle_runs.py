@@ -16,7 +16,22 @@ import pandas as pd
 
 from sim.engine import replication_seed
 from sim.models.lifecycle import simulate
-from sim.scenario import load_scenario
+from sim.scenario import Scenario, load_scenario
+
+
+def small_scenario(**lifecycle) -> Scenario:
+    """A small market over two years (fast), with ``lifecycle`` sections merged in."""
+    section = {
+        "market": {"buyers": {"count": 40}, "suppliers": {"count": 4}},
+        "entry": {"times": ["1 year"], "rate": 0.5},
+    }
+    for key, value in lifecycle.items():
+        section[key] = {**section.get(key, {}), **value}
+    return Scenario.model_validate({
+        "name": "small", "model": "lifecycle", "horizon": "2 years", "replications": 1,
+        "seed": 3, "sample_every": "4w", "lifecycle": section,
+    })
+
 
 RANK = {"pre": 0, "early": 1, "development": 2, "long_term": 3, "final": 4}
 WORKERS = 2
