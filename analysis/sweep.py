@@ -179,7 +179,7 @@ def plot_response(table: pd.DataFrame, parameter: str, others: Sequence[str]) ->
     return figure
 
 
-def _short(path: str, width: int = 28) -> str:
+def _short(path: str, width: int = 22) -> str:
     """A parameter path short enough for an axis: its last parts that fit in ``width``."""
     parts = path.split(".")
     short = parts[-1]
