@@ -1,0 +1,104 @@
+"""The ``dyadsim reproduce`` command: check the models against published results.
+
+:func:`register` adds it to the Typer app of :mod:`sim.cli`. It runs the
+reproductions of :mod:`sim.reproduce`, prints one row per check (name,
+source, expected, measured, pass or fail) and writes the report bundle. The
+exit code is 0 only when every check passes, 1 when one fails, 2 for an
+unknown name.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+__all__ = ["register", "reproduce", "results_table"]
+
+DEFAULT_OUT = Path("results") / "reproduce"
+DOCS_PAGE = Path("docs") / "reproductions.md"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``reproduce`` to the ``dyadsim`` app (once)."""
+    if "reproduce" not in {command.name for command in app.registered_commands}:
+        app.command("reproduce")(reproduce)
+
+
+def reproduce(
+    names: Annotated[list[str] | None, typer.Argument(
+        help="reproductions to run (default: all); see --list")] = None,
+    quick: Annotated[bool, typer.Option(
+        "--quick", help="fewer seeds and buyers: a light run with the same criteria")] = False,
+    out_dir: Annotated[Path, typer.Option(
+        "-o", "--out", help="folder of the report (reproduce.html, reproduce.md, results.json, "
+        "figures/)")] = DEFAULT_OUT,
+    workers: Annotated[int, typer.Option(
+        "-w", "--workers", min=1, help="parallel workers for the lifecycle runs")] = 2,
+    docs: Annotated[bool, typer.Option(
+        "--docs", help=f"also write {DOCS_PAGE} (figures beside it) from this run")] = False,
+    list_only: Annotated[bool, typer.Option(
+        "--list", help="list the reproductions and their claims, run nothing")] = False,
+) -> None:
+    """Run the models against published results and report pass or fail for each."""
+    from sim.cli import BadInput, err, out
+    from sim.reproduce import REPRODUCTIONS, Settings, reproduction, run_checks, write_report
+    from sim.reproduce.report import write_docs
+
+    unknown = [name for name in names or () if name not in REPRODUCTIONS]
+    if unknown:
+        raise BadInput(f"unknown reproduction {', '.join(map(repr, unknown))}; known: "
+                       f"{', '.join(REPRODUCTIONS)}")
+    if list_only:
+        table = Table(show_header=True, box=None)
+        table.add_column("reproduction", style="bold", no_wrap=True)
+        table.add_column("claim")
+        for name in REPRODUCTIONS:
+            table.add_row(name, reproduction(name).CLAIM)
+        out.print(table)
+        return
+    settings = Settings(quick=quick, workers=workers, figures=out_dir / "figures")
+    checks = run_checks(names or None, settings,
+                        progress=lambda name: err.print(f"running {name} ..."))
+    page = write_report(checks, out_dir, settings)
+    out.print(results_table(checks))
+    if docs:
+        out.print(f"docs: {write_docs(checks, DOCS_PAGE, settings)}")
+    out.print(f"report: {page}")
+    failed = [check.name for check in checks if not check.passed]
+    if failed:
+        err.print(f"{len(failed)} of {len(checks)} reproductions failed: {', '.join(failed)}")
+        raise typer.Exit(1)
+
+
+def results_table(checks) -> Table:
+    """The checks as a Rich table: name, source, expected, measured, result."""
+    table = Table(title="reproductions")
+    table.add_column("name", no_wrap=True)
+    table.add_column("source")
+    table.add_column("expected")
+    table.add_column("measured")
+    table.add_column("result", no_wrap=True)
+    for check in checks:
+        result = "[green]pass[/green]" if check.passed else "[bold red]FAIL[/bold red]"
+        table.add_row(check.name, short_source(check.source), check.expected, check.measured,
+                      result)
+    return table
+
+
+def short_source(source: str) -> str:
+    """Authors' surnames and year of a citation (the text up to its year, without initials).
+
+    >>> short_source("Pfeifer, P. E. & Carraway, R. L. (2000) Modeling customer relationships.")
+    'Pfeifer & Carraway (2000)'
+    >>> short_source("Weisbuch, G., Kirman, A. & Herreiner, D. (2000) Market organisation.")
+    'Weisbuch, Kirman & Herreiner (2000)'
+    """
+    match = re.match(r"^(.*?\(\d{4}[a-z]?\))", source)
+    if not match:
+        return source
+    authors = re.sub(r",\s*(?:[A-Z]\.\s*)+", " ", match.group(1))
+    return " ".join(authors.split()).replace(" ,", ",")

@@ -1,0 +1,192 @@
+"""What a reproduction is, how its verdict is recorded, and the runs it shares.
+
+A reproduction is a module with ``NAME``, ``SOURCE`` (the citation),
+``CLAIM`` (one sentence), ``CRITERION`` (how it is judged, with its
+tolerance) and ``reproduce(context) -> Check``. Criteria come from the source
+and from standard errors, never from the numbers a run produced: a result is
+judged over several independent seeds (replications), either by a vote (the
+claim holds in at least 90% of them) or by an interval over seeds that must
+exclude the wrong side.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+__all__ = [
+    "VOTE_SHARE",
+    "Check",
+    "Context",
+    "Settings",
+    "Verdict",
+    "mean_interval",
+    "vote",
+]
+
+VOTE_SHARE = 0.9
+"""Share of seeds in which a claim judged by vote must hold."""
+
+CONFIDENCE = 0.95
+"""Confidence level of the intervals over seeds."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How big the runs are: ``quick`` (for the test suite) or full.
+
+    ``workers``: parallel processes for the replications; ``figures``: folder
+    the figures are written to.
+    """
+
+    quick: bool = False
+    workers: int = 2
+    figures: Path = Path("figures")
+
+    def pick(self, quick, full):
+        """``quick`` in a quick run, ``full`` otherwise."""
+        return quick if self.quick else full
+
+
+@dataclass
+class Verdict:
+    """One judged statement: what was expected, what was measured, and whether it passed."""
+
+    label: str
+    expected: str
+    measured: str
+    passed: bool
+
+
+@dataclass
+class Check:
+    """The result of one reproduction, ready for the table and the report.
+
+    ``figure`` is the path of its figure (PNG) or None; ``verdicts`` the
+    individual statements it is made of (all must pass); ``notes`` anything a
+    reader needs to interpret it (mapping of constructs, run sizes).
+    """
+
+    name: str
+    source: str
+    claim: str
+    criterion: str
+    expected: str
+    measured: str
+    passed: bool
+    figure: Path | None = None
+    verdicts: list[Verdict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @classmethod
+    def from_verdicts(cls, module_name: str, verdicts: Sequence[Verdict], *, expected: str,
+                      measured: str, figure: Path | None = None,
+                      notes: Sequence[str] = ()) -> Check:
+        """A check that passes when every verdict passes.
+
+        ``module_name`` is the reproduction's module (its ``__name__``), whose
+        ``NAME``, ``SOURCE``, ``CLAIM`` and ``CRITERION`` describe the check.
+        """
+        module = sys.modules[module_name]
+        return cls(
+            name=module.NAME, source=module.SOURCE, claim=module.CLAIM,
+            criterion=module.CRITERION, expected=expected, measured=measured,
+            passed=all(v.passed for v in verdicts), figure=figure,
+            verdicts=list(verdicts), notes=list(notes),
+        )
+
+    def as_dict(self) -> dict:
+        """JSON-ready form (paths relative to the report folder)."""
+        return {
+            "name": self.name, "source": self.source, "claim": self.claim,
+            "criterion": self.criterion, "expected": self.expected,
+            "measured": self.measured, "passed": self.passed,
+            "figure": None if self.figure is None else self.figure.as_posix(),
+            "verdicts": [vars(v) for v in self.verdicts], "notes": self.notes,
+            "seconds": round(self.seconds, 1),
+        }
+
+
+def vote(holds: Sequence[bool], share: float = VOTE_SHARE) -> tuple[bool, str]:
+    """Whether a claim held in at least ``share`` of the seeds, and ``'k of n seeds'``."""
+    count, total = int(np.sum(holds)), len(holds)
+    needed = math.ceil(share * total - 1e-9)
+    return (total > 0 and count >= needed), f"{count} of {total} seeds"
+
+
+def mean_interval(values, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """Mean of per-seed estimates with its Student-t interval: ``(mean, low, high)``.
+
+    Seeds are independent replications, so the spread of their estimates is
+    the honest measure of uncertainty, whatever the estimator.
+    """
+    sample = np.asarray(values, dtype=float)
+    sample = sample[np.isfinite(sample)]
+    if sample.size < 2:
+        value = float(sample.mean()) if sample.size else float("nan")
+        return value, float("nan"), float("nan")
+    mean = float(sample.mean())
+    half = float(stats.t.ppf(0.5 + confidence / 2, sample.size - 1)
+                 * sample.std(ddof=1) / math.sqrt(sample.size))
+    return mean, mean - half, mean + half
+
+
+class Context:
+    """What reproductions share in one ``dyadsim reproduce``: settings and cached runs.
+
+    Several lifecycle reproductions read the same bundled scenario; it is run
+    once per (scenario, overrides, replications, seed, events) and kept for
+    the others.
+    """
+
+    def __init__(self, settings: Settings, runner: Callable | None = None):
+        self.settings = settings
+        self._runs: dict[tuple, object] = {}
+        self._runner = runner
+
+    def run(self, scenario: str, *, replications: int, seed: int,
+            overrides: Sequence[str] = (), events: bool = False, parallel: bool = True):
+        """The results of a bundled scenario (cached), as :func:`sim.run` returns them.
+
+        ``parallel``: spread the replications over the settings' workers;
+        fast models run in this process, where starting workers would cost
+        more than it saves.
+        """
+        key = (scenario, tuple(overrides), replications, seed, events)
+        if key not in self._runs:
+            # a run with events serves a request without them
+            with_events = (scenario, tuple(overrides), replications, seed, True)
+            if not events and with_events in self._runs:
+                return self._runs[with_events]
+            loaded = self._load(scenario, overrides)
+            self._runs[key] = self.run_scenario(loaded, replications=replications, seed=seed,
+                                                events=events, parallel=parallel)
+        return self._runs[key]
+
+    def run_scenario(self, scenario, *, replications: int, seed: int, events: bool = False,
+                     parallel: bool = True):
+        """Run a Scenario object (not cached: each call builds its own)."""
+        import sim
+
+        if self._runner is not None:
+            return self._runner(scenario, replications, seed, events)
+        workers = max(1, min(self.settings.workers, replications)) if parallel else 1
+        return sim.run(scenario, replications, seed, workers=workers, events=events)
+
+    @staticmethod
+    def _load(name: str, overrides: Sequence[str]):
+        import sim
+
+        return sim.load_scenario(name, overrides)
+
+    def figure_path(self, name: str) -> Path:
+        """Where the figure of reproduction ``name`` is written."""
+        self.settings.figures.mkdir(parents=True, exist_ok=True)
+        return self.settings.figures / f"{name}.png"

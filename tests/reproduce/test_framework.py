@@ -1,0 +1,109 @@
+"""The reproduction framework: verdicts over seeds, the report, the command's input checks."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import call_reproduce
+
+from analysis.plots import new_figure, save
+from sim.cli_reproduce import short_source
+from sim.reproduce import REPRODUCTIONS, Check, Settings, Verdict, reproduction, write_report
+from sim.reproduce.framework import mean_interval, vote
+from sim.reproduce.loyalty_hysteresis import threshold
+from sim.reproduce.loyalty_transition import crossing
+from sim.reproduce.report import write_docs
+
+
+def test_vote_needs_ninety_percent_of_seeds():
+    assert vote([True] * 18 + [False] * 2) == (True, "18 of 20 seeds")
+    assert vote([True] * 17 + [False] * 3) == (False, "17 of 20 seeds")
+    assert vote([True] * 4 + [False]) == (False, "4 of 5 seeds")
+    assert vote([])[0] is False
+
+
+def test_mean_interval_is_the_student_t_interval_of_the_seed_means():
+    mean, low, high = mean_interval([1.0, 2.0, 3.0, 4.0])
+    # t(0.975, 3) = 3.1824; sd = 1.2910; half width = 3.1824 * 1.2910 / 2
+    assert mean == pytest.approx(2.5)
+    assert high - mean == pytest.approx(3.182446 * 1.290994 / 2, rel=1e-5)
+    assert mean - low == pytest.approx(high - mean)
+
+
+def test_mean_interval_ignores_missing_values_and_needs_two():
+    assert mean_interval([np.nan, 2.0, 4.0])[0] == pytest.approx(3.0)
+    assert np.isnan(mean_interval([1.0])[1])
+
+
+def test_crossing_interpolates_between_the_points_that_straddle_the_level():
+    assert crossing([0.5, 1.0, 1.5], [0.5, 0.6, 0.8], 0.7) == pytest.approx(1.25)
+    assert np.isnan(crossing([0.5, 1.0], [0.5, 0.6], 0.9))
+
+
+def test_switching_threshold_is_interpolated_in_log_one_plus_advantage():
+    # halfway between log(2) and log(4) in log(1 + a): 1 + a = sqrt(8)
+    assert threshold([1.0, 3.0], [0.25, 0.75]) == pytest.approx(np.sqrt(8) - 1)
+    assert np.isnan(threshold([1.0, 3.0], [0.1, 0.2]))
+
+
+def test_short_source_keeps_surnames_and_year():
+    assert short_source("Ford, D. (1980) The development.") == "Ford (1980)"
+
+
+def test_every_reproduction_states_source_claim_and_criterion():
+    for name in REPRODUCTIONS:
+        module = reproduction(name)
+        assert name == module.NAME
+        assert "(" in module.SOURCE and module.CLAIM and module.CRITERION
+
+
+def synthetic_checks(folder):
+    figure, ax = new_figure("a figure")
+    ax.plot([0, 1], [0, 1])
+    path = save(figure, folder / "figures" / "first.png")
+    passing = Check("first", "Author, A. (2001) A paper.", "A claim.", "A criterion.",
+                    "x > 0", "x = 1", True, path,
+                    [Verdict("x is positive", "x > 0", "1 [0.5, 1.5]", True)], ["a note"])
+    failing = Check("second", "Other, B. (2002) Another.", "Another claim.", "Criterion.",
+                    "y < 0", "y = 2", False, None,
+                    [Verdict("y is negative", "y < 0", "2", False)])
+    return [passing, failing]
+
+
+def test_report_has_the_table_each_check_and_its_embedded_figure(tmp_path):
+    checks = synthetic_checks(tmp_path)
+    page = write_report(checks, tmp_path, Settings(figures=tmp_path / "figures"))
+    text = (tmp_path / "reproduce.md").read_text()
+    html = page.read_text()
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert "1 of 2 checks pass" in text
+    assert "| [first](#first) | Author, A. (2001) A paper. | x > 0 | x = 1 | pass |" in text
+    assert "![first](figures/first.png)" in text
+    assert "| y is negative | y < 0 | 2 | FAIL |" in text
+    assert "data:image/png;base64," in html and "FAIL" in html
+    assert results["passed"] is False
+    assert results["checks"][0]["figure"] == "figures/first.png"
+
+
+def test_docs_page_links_figures_copied_beside_it(tmp_path):
+    checks = synthetic_checks(tmp_path / "run")
+    page = write_docs(checks, tmp_path / "docs" / "reproductions.md", Settings())
+    assert (tmp_path / "docs" / "reproductions" / "first.png").exists()
+    assert "![first](reproductions/first.png)" in page.read_text()
+
+
+def test_unknown_reproduction_is_bad_input(tmp_path):
+    outcome = call_reproduce("loyalty-transition", "no-such-check", folder=tmp_path)
+    assert outcome.code == 2
+    assert "unknown reproduction 'no-such-check'" in outcome.stderr
+    assert "markov-clv" in outcome.stderr
+
+
+def test_list_names_every_reproduction_without_running_any(tmp_path):
+    outcome = call_reproduce("--list", folder=tmp_path)
+    assert outcome.code == 0
+    for name in REPRODUCTIONS:
+        assert name in outcome.stdout
+    assert not (tmp_path / "results.json").exists()
