@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.results import BundleError
+from sim.results import BundleError, fresh_folder
 from sim.scenario import ScenarioError
 
 try:  # Typer vendors its own copy of click in recent releases
@@ -97,7 +97,7 @@ def run(
                                      scheduler=scheduler, progress=bar)
         else:
             loaded = sim.load_scenario(scenario or DEFAULT_SCENARIO, overrides or ())
-            target = out_dir or _fresh_folder(Path("results") / loaded.name)
+            target = out_dir or fresh_folder(Path("results") / loaded.name)
             with progress as bar:
                 results = sim.run(loaded, replications, seed, workers=workers,
                                   executor=executor.value, scheduler=scheduler, out=target,
@@ -111,15 +111,6 @@ def run(
     _print_run_summary(results)
     if results.manifest["failures"]:
         raise typer.Exit(1)
-
-
-def _fresh_folder(base: Path) -> Path:
-    """``base``, or ``base-2``, ``base-3`` ... the first that is missing or empty."""
-    candidate, number = base, 1
-    while candidate.exists() and any(candidate.iterdir()):
-        number += 1
-        candidate = base.with_name(f"{base.name}-{number}")
-    return candidate
 
 
 def _print_run_summary(results) -> None:

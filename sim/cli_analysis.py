@@ -14,6 +14,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from sim.results import fresh_folder
+
 __all__ = ["finish_run", "key_figures_table", "register"]
 
 log = logging.getLogger(__name__)
@@ -120,7 +122,7 @@ def compare(
     if replications is None:
         replications = first["replications"] if first else inputs[0].replications
     names = [_name(item) for item in inputs]
-    folder = out_dir or _fresh(Path("results") / ("compare-" + "-".join(names[:3])))
+    folder = out_dir or fresh_folder(Path("results") / ("compare-" + "-".join(names[:3])))
     results = []
     for item, name in zip(inputs, comparing.unique_names(names), strict=True):
         if not _is_scenario(item):
@@ -169,7 +171,7 @@ def sweep(
     loaded = [sim.load_scenario(scenario, [*(overrides or ()), *p.overrides]) for p in points]
     base = loaded[0]
     seed = base.seed if seed is None else seed
-    folder = out_dir or _fresh(Path("results") / f"sweep-{_slug(base.name)}")
+    folder = out_dir or fresh_folder(Path("results") / f"sweep-{_slug(base.name)}")
     for point, point_scenario in zip(points, loaded, strict=True):
         settings = ", ".join(f"{k}={v}" for k, v in point.settings.items())
         err.print(f"{point.name} ({point.index} of {len(points)}): {settings}")
@@ -218,15 +220,6 @@ def _name(item) -> str:
 
 def _slug(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-") or "scenario"
-
-
-def _fresh(base: Path) -> Path:
-    """``base``, or ``base-2``, ``base-3`` ... the first that is missing or empty."""
-    candidate, number = base, 1
-    while candidate.exists() and any(candidate.iterdir()):
-        number += 1
-        candidate = base.with_name(f"{base.name}-{number}")
-    return candidate
 
 
 def _run(scenario, replications, seed, workers, out: Path, force: bool, quiet: bool):

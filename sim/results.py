@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["TABLES", "Bundle", "BundleError", "Results", "load_results"]
+__all__ = ["TABLES", "Bundle", "BundleError", "Results", "fresh_folder", "load_results"]
 
 TABLES = ("pairs", "timeseries", "events")
 
@@ -78,6 +78,15 @@ def _jsonable(data: dict) -> str:
 def load_results(path: str | Path) -> Results:
     """Read a results bundle back into :class:`Results`."""
     return Bundle(Path(path)).load()
+
+
+def fresh_folder(base: Path) -> Path:
+    """``base``, or ``base-2``, ``base-3`` ... the first that is missing or empty."""
+    candidate, number = Path(base), 1
+    while candidate.exists() and any(candidate.iterdir()):
+        number += 1
+        candidate = candidate.with_name(f"{Path(base).name}-{number}")
+    return candidate
 
 
 def _write_json(path: Path, data: dict) -> None:
