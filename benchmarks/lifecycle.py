@@ -38,8 +38,6 @@ from sim.models.lifecycle import run_market  # noqa: E402
 from sim.models.lifecycle.outputs import events_frame  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
-LARGE = ("lifecycle.market.buyers.count=5000", "lifecycle.market.suppliers.count=200")
-
 
 def bare_simpy(events: int = 500_000, processes: int = 1000) -> float:
     """Events per second of a bare SimPy loop of timeouts."""
@@ -73,16 +71,20 @@ def replication(overrides: tuple[str, ...] = (), horizon: str | None = None) -> 
 
 
 def peak_memory_mb(overrides: tuple[str, ...], horizon: str) -> float:
-    """Peak resident memory (MB) of a fresh process running one replication."""
+    """Peak resident memory (MB) of a fresh process running one replication.
+
+    Read from ``VmHWM`` in ``/proc/self/status``, which starts afresh at
+    ``exec``; ``ru_maxrss`` would carry over the launching process's size.
+    """
     code = (
-        f"import resource, sys; sys.path.insert(0, {str(ROOT)!r});"
+        f"import sys; sys.path.insert(0, {str(ROOT)!r});"
         "from benchmarks.lifecycle import replication;"
         f"replication({tuple(overrides)!r}, {horizon!r});"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
-    return float(out.stdout.strip().splitlines()[-1])
+    return float(out.stdout.strip().splitlines()[-1]) / 1024
 
 
 def main() -> None:
@@ -90,19 +92,20 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--quick", action="store_true", help="smaller large market (checks)")
     args = parser.parse_args()
-    large = LARGE if not args.quick else ("lifecycle.market.buyers.count=1000",
-                                          "lifecycle.market.suppliers.count=40")
-    double = tuple(o.replace("5000", "10000").replace("=1000", "=2000") for o in large
-                   if "buyers" in o) + tuple(o for o in large if "suppliers" in o)
+    buyers, suppliers = (5000, 200) if not args.quick else (1000, 40)
+    large = (f"lifecycle.market.buyers.count={buyers}",
+             f"lifecycle.market.suppliers.count={suppliers}")
+    double = (f"lifecycle.market.buyers.count={2 * buyers}",
+              f"lifecycle.market.suppliers.count={suppliers}")
 
+    peak_10 = peak_memory_mb(large, "10 years")
+    peak_20 = peak_memory_mb(large, "20 years")
     bare = bare_simpy()
     baseline = replication()
     big = replication(large)
     doubled = replication(double)
     bare_after = bare_simpy()
     bare_rate = (bare + bare_after) / 2
-    peak_10 = peak_memory_mb(large, "10 years")
-    peak_20 = peak_memory_mb(large, "20 years")
     result = {
         "events_per_s": round(big["events_per_s"]),
         "events_per_s_by_market": {
@@ -117,6 +120,7 @@ def main() -> None:
         "horizon_memory_ratio": round(peak_20 / peak_10, 3),
         "peak_rss_mb_20_years": round(peak_20, 1),
         "large_market": {"overrides": list(large), "events": big["events"],
+                         "doubled_seconds": round(doubled["seconds"], 2),
                          "seconds": round(big["seconds"], 2), "pairs": big["pairs"]},
         "baseline_market": {"events": baseline["events"],
                             "seconds": round(baseline["seconds"], 2),
