@@ -47,6 +47,9 @@ def wait(market, pair: Pair):
         pair.wakeup = market.env.event()
         yield pair.wakeup
     messages, pair.inbox = pair.inbox, []
+    if pair.ended:
+        # Ended elsewhere (an exit, a competitor) after these were posted.
+        return [(END,)]
     return messages
 
 
