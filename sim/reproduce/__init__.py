@@ -39,6 +39,13 @@ REPRODUCTIONS = {
     "markov-clv": "sim.reproduce.markov_clv",
     "loyalty-transition": "sim.reproduce.loyalty_transition",
     "loyalty-hysteresis": "sim.reproduce.loyalty_hysteresis",
+    "ford-stage-profile": "sim.reproduce.ford_stage_profile",
+    "dwyer-fragile-exploration": "sim.reproduce.dwyer_fragile_exploration",
+    "liability-of-adolescence": "sim.reproduce.liability_of_adolescence",
+    "trust-and-age": "sim.reproduce.trust_and_age",
+    "competition-raises-dissolution": "sim.reproduce.competition_raises_dissolution",
+    "commitment-trust-signs": "sim.reproduce.commitment_trust_signs",
+    "seed-claims": "sim.reproduce.seed_claims",
 }
 """Name of each reproduction and the module that implements it, in report order."""
 

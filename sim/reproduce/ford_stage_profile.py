@@ -1,0 +1,165 @@
+"""ford-stage-profile: Ford's variables change in his direction from pre to long-term.
+
+A snapshot of the baseline market at the horizon: the relationships active
+then, grouped by the stage they are in, as Ford describes relationships at
+different stages side by side. Constructs (pairs table columns):
+experience = orders so far (``episodes``), uncertainty = spread of the
+buyer's belief (``uncertainty``), social and technological distance
+(``social_distance``, ``technological_distance``), commitment = mean of both
+sides' (``commitment_buyer``, ``commitment_supplier``), cumulative adaptation
+= both sides' adaptation investments. Adaptation spending by stage comes
+from the adaptation events (their amount and the stage they happened in).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.plots import OKABE_ITO, new_figure, panel_title, save, stage_label
+from sim.reproduce.framework import Check, Context, Verdict, vote
+from sim.reproduce.lifecycle import baseline, cluster_bootstrap
+
+NAME = "ford-stage-profile"
+SOURCE = ("Ford, D. (1980) The development of buyer-seller relationships in industrial "
+          "markets. European Journal of Marketing 14(5/6): 339-353.")
+CLAIM = ("From the pre-relationship stage to the long-term stage, experience rises, "
+         "uncertainty falls, social and technological distance fall, commitment and cumulative "
+         "adaptation rise; adaptation spending is highest in the development stage.")
+CRITERION = ("Stage means over the relationships active at the horizon of the baseline, pooled "
+             "over seeds, with 95% bootstrap intervals resampling seeds: for each variable the "
+             "change from pre to long-term has the stated sign with its interval excluding 0, "
+             "and no step between adjacent stages has an interval wholly on the wrong side. "
+             "Adaptation spending is larger in development than in any other stage in at least "
+             "90% of seeds.")
+
+STAGES = ("pre", "early", "development", "long_term")
+VARIABLES = (
+    ("experience (orders so far)", +1),
+    ("uncertainty", -1),
+    ("social distance", -1),
+    ("technological distance", -1),
+    ("commitment", +1),
+    ("cumulative adaptation (money)", +1),
+)
+
+
+def reproduce(context: Context) -> Check:
+    """Judge the stage profile of the active relationships and the adaptation spending."""
+    results = baseline(context)
+    active = results.pairs[results.pairs["censored"]]
+    values = _variables(active)
+    sums, counts = _by_replication(active, values)
+    mean, low, high = cluster_bootstrap(sums, counts)
+    verdicts = []
+    for index, (label, sign) in enumerate(VARIABLES):
+        verdicts.append(_trend(label, sign, sums[:, :, index], counts[:, :, index]))
+    spending = _adaptation_spending(results.events, results.pairs["replication"].unique())
+    others = spending.drop(columns="development")
+    highest = (spending["development"].to_numpy()[:, None] > others.to_numpy()).all(axis=1)
+    passed, count = vote(highest)
+    shares = spending.sum() / spending.to_numpy().sum()
+    verdicts.append(Verdict(
+        "adaptation spending highest in development", "development > every other stage",
+        ", ".join(f"{stage_label(s)} {shares[s]:.0%}" for s in spending.columns)
+        + f" of all spending; holds in {count}", passed))
+    figure = _figure(mean, low, high, shares, context.figure_path(NAME))
+    failing = [v.label for v in verdicts if not v.passed]
+    return Check.from_verdicts(
+        __name__, verdicts, expected="6 trends in Ford's direction; adaptation peaks in "
+        "development", measured="all in Ford's direction" if not failing
+        else "against or unclear: " + ", ".join(failing), figure=figure,
+        notes=[f"{len(sums)} seeds of the bundled baseline; {int(counts[:, :, 0].sum())} "
+               "relationships active at the horizon."])
+
+
+def _variables(pairs: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "experience": pairs["episodes"].astype(float),
+        "uncertainty": pairs["uncertainty"],
+        "social": pairs["social_distance"],
+        "technological": pairs["technological_distance"],
+        "commitment": 0.5 * (pairs["commitment_buyer"] + pairs["commitment_supplier"]),
+        "adaptation": pairs["investment_buyer"] + pairs["investment_supplier"],
+    }, index=pairs.index)
+
+
+def _by_replication(pairs, values) -> tuple[np.ndarray, np.ndarray]:
+    """Sums and counts per replication, stage and variable."""
+    frame = values.assign(replication=pairs["replication"], stage=pairs["end_stage"])
+    frame = frame[frame["stage"].isin(STAGES)]
+    replications = np.sort(pairs["replication"].unique())
+    index = pd.MultiIndex.from_product([replications, STAGES])
+    grouped = frame.groupby(["replication", "stage"])
+    sums = grouped[list(values.columns)].sum().reindex(index, fill_value=0.0)
+    counts = grouped.size().reindex(index, fill_value=0)
+    shape = (len(replications), len(STAGES), len(values.columns))
+    sums = sums.to_numpy().reshape(shape)
+    counts = np.repeat(counts.to_numpy().reshape(shape[:2])[:, :, None], shape[2], axis=2)
+    return sums, counts.astype(float)
+
+
+def _trend(label: str, sign: int, sums: np.ndarray, counts: np.ndarray) -> Verdict:
+    """Overall change pre -> long-term and steps between adjacent stages, bootstrapped."""
+    steps = [(0, 3)] + [(i, i + 1) for i in range(3)]
+    differences = []
+    for first, last in steps:
+        # a difference of pooled means: bootstrap both with the same resampled seeds
+        pair_sums = np.stack([sums[:, last], sums[:, first]], axis=1)
+        pair_counts = np.stack([counts[:, last], counts[:, first]], axis=1)
+        differences.append(_difference(pair_sums, pair_counts))
+    (overall, low, high), *adjacent = differences
+    right_side = low > 0 if sign > 0 else high < 0
+    wrong_step = [f"{stage_label(STAGES[i])}->{stage_label(STAGES[i + 1])}"
+                  for i, (_, lo, hi) in enumerate(adjacent)
+                  if (hi < 0 if sign > 0 else lo > 0)]
+    measured = f"pre->long-term {overall:+.3g} [{low:+.3g}, {high:+.3g}]"
+    if wrong_step:
+        measured += "; wrong way: " + ", ".join(wrong_step)
+    return Verdict(f"{label} {'rises' if sign > 0 else 'falls'}",
+                   f"change {'> 0' if sign > 0 else '< 0'}, no step against",
+                   measured, bool(right_side and not wrong_step))
+
+
+def _difference(sums: np.ndarray, counts: np.ndarray) -> tuple[float, float, float]:
+    """Difference of two pooled means (column 0 minus column 1) with a seed bootstrap."""
+    from sim.reproduce.lifecycle import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED
+
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    size = sums.shape[0]
+    weights = rng.multinomial(size, np.full(size, 1 / size), size=BOOTSTRAP_RESAMPLES)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = (weights @ sums) / (weights @ counts)
+        point = sums.sum(axis=0) / counts.sum(axis=0)
+    resampled = means[:, 0] - means[:, 1]
+    low, high = np.nanquantile(resampled, [0.025, 0.975])
+    return float(point[0] - point[1]), float(low), float(high)
+
+
+def _adaptation_spending(events: pd.DataFrame, replications) -> pd.DataFrame:
+    """Adaptation spending (money) per replication and stage in which it was made."""
+    adaptations = events[events["kind"] == "adaptation"]
+    table = adaptations.pivot_table(index="replication", columns="stage", values="amount",
+                                    aggfunc="sum", fill_value=0.0)
+    stages = ["pre", "early", "development", "long_term", "final"]
+    return table.reindex(index=sorted(replications), columns=stages, fill_value=0.0)
+
+
+def _figure(mean, low, high, shares, path):
+    figure, axes = new_figure("Ford's stages: relationships active at the horizon, by stage",
+                              ncols=4, nrows=2)
+    positions = np.arange(len(STAGES))
+    for index, (label, _) in enumerate(VARIABLES):
+        ax = axes[index]
+        ax.errorbar(positions, mean[:, index],
+                    yerr=[mean[:, index] - low[:, index], high[:, index] - mean[:, index]],
+                    fmt="o-", color=OKABE_ITO[index % len(OKABE_ITO)], capsize=4)
+        ax.set_xticks(positions, [stage_label(s) for s in STAGES], rotation=30, fontsize=9)
+        panel_title(ax, label, width=24)
+    ax = axes[len(VARIABLES)]
+    ax.bar(np.arange(len(shares)), shares.to_numpy(), color=OKABE_ITO[2])
+    ax.set_xticks(np.arange(len(shares)), [stage_label(s) for s in shares.index], rotation=30,
+                  fontsize=9)
+    panel_title(ax, "share of adaptation spending", width=24)
+    axes[-1].set_visible(False)
+    return save(figure, path)
