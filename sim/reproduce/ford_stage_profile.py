@@ -154,12 +154,13 @@ def _figure(mean, low, high, shares, path):
         ax.errorbar(positions, mean[:, index],
                     yerr=[mean[:, index] - low[:, index], high[:, index] - mean[:, index]],
                     fmt="o-", color=OKABE_ITO[index % len(OKABE_ITO)], capsize=4)
-        ax.set_xticks(positions, [stage_label(s) for s in STAGES], rotation=30, fontsize=9)
+        ax.set_xticks(positions, [stage_label(s) for s in STAGES], rotation=40, ha="right",
+                      fontsize=9)
         panel_title(ax, label, width=24)
     ax = axes[len(VARIABLES)]
     ax.bar(np.arange(len(shares)), shares.to_numpy(), color=OKABE_ITO[2])
-    ax.set_xticks(np.arange(len(shares)), [stage_label(s) for s in shares.index], rotation=30,
-                  fontsize=9)
+    ax.set_xticks(np.arange(len(shares)), [stage_label(s) for s in shares.index], rotation=40,
+                  ha="right", fontsize=9)
     panel_title(ax, "share of adaptation spending", width=24)
     axes[-1].set_visible(False)
     return save(figure, path)

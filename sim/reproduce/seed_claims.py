@@ -214,6 +214,7 @@ def final_under_weak_competition(context):
         "baseline", "weak_competition", promotion_rate, +1, "per long-term year")
 
 
+
 def final_lost_after_entry(context):
     """C12: final relationships are lost mainly after a competitor enters."""
     results = run(context, "competitor_entry")
@@ -236,7 +237,7 @@ def final_lost_after_entry(context):
     rates = [(c / e * WEEKS_PER_YEAR if e > 0 else np.nan,) * 3 for c, e in
              zip(counts, exposure, strict=True)]
     return verdict, Panel("final losses to competitors", ["before entry", "after entry"],
-                          rates, "per final-relationship-year")
+                          rates, "per final year")
 
 
 def most_end_before_long_term(context):
@@ -308,7 +309,8 @@ def _figure(panels: list[Panel], path):
                         capsize=4)
         ax.set_xticks(positions, panel.labels, fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
-        panel_title(ax, panel.title, width=28)
+        panel_title(ax, panel.title, width=24)
+        ax.title.set_fontsize(10)
         ax.set_ylabel(panel.unit, fontsize=8)
     for ax in axes[len(panels):]:
         ax.set_visible(False)
