@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import call_reproduce
+from reproduce_cli import call_reproduce
 
 from analysis.plots import new_figure, save
 from sim.cli_reproduce import short_source

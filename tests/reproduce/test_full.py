@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import call_reproduce
+from reproduce_cli import call_reproduce
 
 from sim.reproduce import REPRODUCTIONS
 
