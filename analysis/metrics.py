@@ -174,6 +174,15 @@ def _customer_lifetime(results: Results) -> pd.Series | None:
     return _per_replication_durations(results, lambda d, c: restricted_mean(d, c, limit))
 
 
+def _buyer_mean(column: str, scale: float = 1.0) -> Callable[[Results], pd.Series | None]:
+    """Mean over buyers of a per-buyer column (the loyalty model), per replication."""
+    def compute(results: Results) -> pd.Series | None:
+        if not has_columns(results.pairs, "replication", "favourite", column):
+            return None
+        return results.pairs.groupby("replication")[column].mean().astype(float) * scale
+    return compute
+
+
 METRICS: tuple[Metric, ...] = (
     Metric("pairs", "pairs formed", "pairs", _pairs_formed),
     Metric("reached_development", "pairs reaching development", "%", _reached("development")),
@@ -194,6 +203,10 @@ METRICS: tuple[Metric, ...] = (
     Metric("customer_value", "customer value", "money per customer", _customer_value),
     Metric("customer_lifetime", "periods until lost (restricted mean)", "periods",
            _customer_lifetime),
+    Metric("order_parameter", "order parameter y (1/n: no loyalty, 1: loyal)", "0-1",
+           _buyer_mean("y")),
+    Metric("favourite_visits", "visits to each buyer's favourite seller", "%",
+           _buyer_mean("favourite_visit_share", 100.0)),
 )
 """Every key metric dyadsim knows; a bundle gets those its tables support."""
 

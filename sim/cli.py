@@ -294,13 +294,15 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code or 0)
 
 
-def _register_analysis_commands() -> None:
-    from sim import cli_analysis
+def _register_commands() -> None:
+    """Add the analysis (report, compare, sweep) and reproduce commands."""
+    from sim import cli_analysis, cli_reproduce
 
     cli_analysis.register(app)
+    cli_reproduce.register(app)
 
 
-_register_analysis_commands()
+_register_commands()
 
 if __name__ == "__main__":
     main()

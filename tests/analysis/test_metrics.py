@@ -102,3 +102,17 @@ def test_markov_key_figures_include_the_closed_form(markov_bundle):
     analytic = figures.loc["analytic_value", "value"]
     assert value.low < value.value < value.high
     assert abs(value.value - analytic) < 4 * (value.high - value.low) / 3.92
+
+
+def test_loyalty_bundles_get_the_order_parameter_and_favourite_visits():
+    import sim
+
+    scenario = sim.load_scenario("loyalty_two_sellers", ["loyalty.buyers=200", "horizon=300 days"])
+    results = sim.run(scenario, replications=3, seed=1, workers=1)
+    table = replication_metrics(results)
+    expected = results.pairs.groupby("replication")["y"].mean()
+    assert np.allclose(table["order_parameter"], expected)
+    assert ((table["order_parameter"] >= 0.5) & (table["order_parameter"] <= 1)).all()
+    figures = key_figures(results).set_index("metric")
+    assert {"order_parameter", "favourite_visits"} <= set(figures.index)
+    assert "pairs" not in figures.index
