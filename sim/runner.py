@@ -215,13 +215,18 @@ def _outcomes(scenario, seed, todo, events, workers, executor, scheduler) -> Ite
         return
     with _executor(executor, workers, scheduler) as pool, _interrupt_flag() as interrupted:
         pending = {pool.submit(run_replication, scenario, seed, i, events) for i in todo}
+        stopping = False
         try:
             while pending:
                 finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in sorted(finished, key=lambda f: f.result().replication):
-                    yield future.result()
-                if interrupted.is_set():
-                    raise KeyboardInterrupt
+                done = [f.result() for f in finished if not f.cancelled()]
+                yield from sorted(done, key=lambda outcome: outcome.replication)
+                if interrupted.is_set() and not stopping:
+                    # Replications already running finish and are kept; the rest never start.
+                    stopping = True
+                    pending = {future for future in pending if not future.cancel()}
+            if stopping:
+                raise KeyboardInterrupt
         finally:
             for future in pending:
                 future.cancel()
@@ -231,9 +236,9 @@ def _outcomes(scenario, seed, todo, events, workers, executor, scheduler) -> Ite
 def _interrupt_flag() -> Iterator[threading.Event]:
     """Turn Ctrl-C into a flag while waiting on workers.
 
-    A KeyboardInterrupt raised inside ``concurrent.futures`` waiting code can
-    leave its locks held and hang the shutdown; the flag lets the loop stop at
-    a safe point instead. A second Ctrl-C interrupts at once.
+    The loop then stops at a safe point: no new replication starts, those
+    running finish and are kept. A second Ctrl-C interrupts the wait at once
+    (running replications still finish before the pool closes).
     """
     flag = threading.Event()
     if threading.current_thread() is not threading.main_thread():
@@ -262,10 +267,9 @@ def _executor(kind: str, workers: int, scheduler: str | None) -> Iterator[Execut
         )
         try:
             yield pool
-        except BaseException:
-            _stop_now(pool)
-            raise
         finally:
+            # Workers are never killed: one killed while sending its result can leave the
+            # pool waiting forever. Running replications finish; queued ones are cancelled.
             pool.shutdown(wait=True, cancel_futures=True)
     elif kind == "dask":
         with _dask_client(workers, scheduler) as client:
@@ -294,12 +298,6 @@ def _dask_client(workers: int, scheduler: str | None):
 def _ignore_interrupts() -> None:
     """Workers leave Ctrl-C to the parent, which stops them and keeps finished work."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _stop_now(pool: ProcessPoolExecutor) -> None:
-    """Terminate running workers so an interrupted run exits promptly."""
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.terminate()
 
 
 def _now() -> str:
