@@ -135,8 +135,13 @@ class Buyer:
 class Pair:
     """One buyer-supplier relationship, from first evaluation to its end.
 
-    Beliefs: ``alpha``, ``beta`` of the Beta posterior (and the prior's
-    ``prior_strength``). Distances in [0, 1]. ``offering`` is where the
+    Beliefs: ``alpha``, ``beta`` of the Beta posterior about the supplier's
+    reliability (and the prior's ``prior_strength``); ``goodwill`` in [0, 1],
+    the buyer's belief that the supplier looks after its interests, built
+    from ``history`` (successful orders shared, weighted by who still
+    remembers them) and ``care`` (how the supplier answered new requirements
+    and conflicts); trust blends the two with ``goodwill_weight``.
+    ``attention_received`` is in attention units x weeks. Distances in [0, 1]. ``offering`` is where the
     supplier's offering to this buyer sits; fit compares it with the buyer's
     current requirements. ``preference`` is the buyer's smoothed realised
     value of the supplier (the choice rule's J). Money in the ledger is
@@ -151,8 +156,10 @@ class Pair:
         "attention_cost",
         "attention_since",
         "beta",
+        "attention_received",
         "buyer",
         "cap",
+        "care",
         "commitment_buyer",
         "commitment_supplier",
         "conflicts",
@@ -166,6 +173,9 @@ class Pair:
         "forecast_last",
         "furthest",
         "geographic",
+        "goodwill",
+        "goodwill_weight",
+        "history",
         "inbox",
         "investment_buyer",
         "investment_supplier",
@@ -192,6 +202,7 @@ class Pair:
         "technological",
         "time_distance",
         "trust_at_adaptation",
+        "trust_at_start",
         "unresolved",
         "wakeup",
     )
@@ -222,6 +233,10 @@ class Pair:
         self.cap = 0.0
         self.preference = 0.0
         self.attention_since = now
+        self.attention_received = 0.0
+        self.goodwill = self.history = 0.0
+        self.care = 1.0
+        self.goodwill_weight = 0.0
         self.conflicts = self.unresolved = self.episodes = self.failures = 0
         self.adaptations_buyer = self.adaptations_supplier = 0
         self.noticed_shifts = self.missed_shifts = 0
@@ -230,22 +245,36 @@ class Pair:
         self.npv_forecast = math.nan
         self.forecast_last = math.nan
         self.trust_at_adaptation = math.nan
+        self.trust_at_start = math.nan
         self.revenue_by_stage = [0.0] * 5
         self.cost_by_stage = [0.0] * 5
         self.inbox: list[tuple] = []
         self.wakeup = None
         self.review_token = 0
 
-    def set_prior(self, reputation: float, strength: float) -> None:
-        """Start the belief from the supplier's reputation, worth ``strength`` orders."""
+    def set_prior(self, reputation: float, strength: float, goodwill_weight: float) -> None:
+        """Start the beliefs: reliability from the supplier's reputation, worth
+        ``strength`` orders; no goodwill yet, weighing ``goodwill_weight`` in trust."""
         self.prior_strength = strength
         self.alpha = strength * reputation
         self.beta = strength * (1.0 - reputation)
+        self.goodwill_weight = goodwill_weight
+
+    @property
+    def reliability(self) -> float:
+        """The buyer's expected reliability of the supplier (Beta mean), [0, 1]."""
+        return self.alpha / (self.alpha + self.beta)
 
     @property
     def trust(self) -> float:
-        """The buyer's expected reliability of the supplier, [0, 1]."""
-        return self.alpha / (self.alpha + self.beta)
+        """The buyer's trust: expected reliability blended with goodwill, [0, 1]."""
+        weight = self.goodwill_weight
+        return (1.0 - weight) * self.alpha / (self.alpha + self.beta) + weight * self.goodwill
+
+    def update_goodwill(self, history_scale: float) -> None:
+        """Goodwill from shared history (saturating) and the supplier's care."""
+        history = self.history
+        self.goodwill = history / (history + history_scale) * self.care
 
     @property
     def uncertainty(self) -> float:

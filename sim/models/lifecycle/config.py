@@ -273,7 +273,7 @@ class Policy(_Section):
 
     attention: Attention = Field(default_factory=Attention, description="allocation by stage")
     adaptation_trust: float = Field(
-        0.75, ge=0, le=1, description="trust the supplier needs to see before adapting, [0,1]"
+        0.7, ge=0, le=1, description="trust the supplier needs to see before adapting, [0,1]"
     )
     adaptation_hurdle: float = Field(
         0.3, ge=0, le=100,
@@ -300,10 +300,22 @@ class Relationship(_Section):
     """Behavioural parameters of the dyad: beliefs, thresholds, reviews."""
 
     prior_strength: float = Field(
-        4.0, gt=0, le=1000, description="pseudo-episodes behind the reputation prior (Beta a+b)"
+        3.0, gt=0, le=1000, description="pseudo-episodes behind the reputation prior (Beta a+b)"
     )
     reputation_noise: float = Field(
         0.1, ge=0, le=1, description="standard deviation of reputation around true quality"
+    )
+    goodwill_weight: float = Field(
+        0.3, ge=0, le=1,
+        description="weight of goodwill (against expected reliability) in trust, [0,1]",
+    )
+    goodwill_history: float = Field(
+        6.0, gt=0, le=1000,
+        description="successful shared orders at which history gives half its goodwill",
+    )
+    care_step: float = Field(
+        0.3, ge=0, le=1,
+        description="share of the way to 1 (or 0) care moves per answered (or neglected) need",
     )
     trial_share: float = Field(0.2, ge=0, le=1, description="volume share of trial orders, [0,1]")
     large_project_probability: float = Field(
@@ -320,7 +332,7 @@ class Relationship(_Section):
         3, ge=1, le=100, description="orders seen before the buyer commits to development"
     )
     development_trust: float = Field(
-        0.72, ge=0, le=1, description="trust needed to enter development, [0,1]"
+        0.65, ge=0, le=1, description="trust needed to enter development, [0,1]"
     )
     problem_level: float = Field(
         0.65, ge=0, le=1, description="reliability below which the buyer foresees problems, [0,1]"
@@ -334,13 +346,13 @@ class Relationship(_Section):
         description="abandonment hazard per unit of distance beyond tolerance (pre and early)",
     )
     adaptation_trust: float = Field(
-        0.75, ge=0, le=1, description="trust the buyer needs before adapting, [0,1]"
+        0.7, ge=0, le=1, description="trust the buyer needs before adapting, [0,1]"
     )
     adaptation_effect: float = Field(
         0.5, ge=0, le=1, description="share of technological distance an adaptation removes"
     )
     commitment_threshold: float = Field(
-        0.55, ge=0, le=1, description="commitment of both sides that makes it long-term, [0,1]"
+        0.5, ge=0, le=1, description="commitment of both sides that makes it long-term, [0,1]"
     )
     final_min_stay: Weeks = Field(156, description="time in long-term before final, weeks")
     final_satisfaction: float = Field(
@@ -394,7 +406,7 @@ class Relationship(_Section):
         1.5, ge=0, le=100, description="noticing hazard per attention unit (scaled by knowledge)"
     )
     conflict_penalty: float = Field(
-        1.0, ge=0, le=100, description="extra failures counted against trust by an open conflict"
+        0.3, ge=0, le=100, description="extra failures counted against trust by an open conflict"
     )
     persuasion: float = Field(
         0.6, ge=0, le=1, description="probability a contact persuades a searching buyer, [0,1]"

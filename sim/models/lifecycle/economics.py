@@ -90,11 +90,13 @@ def attention_rate(market, pair: Pair) -> float:
 
 
 def accrue_attention(market, pair: Pair, now: float) -> None:
-    """Book the attention cost since it was last booked (at the current attention)."""
+    """Book the attention received and its cost since last booked (at the current attention)."""
     since = pair.attention_since
     if now <= since:
         return
-    rate = attention_rate(market, pair) * market.economics.attention_cost
+    units = attention_rate(market, pair)
+    pair.attention_received += units * (now - since)
+    rate = units * market.economics.attention_cost
     cost = rate * (now - since)
     pair.attention_since = now
     if cost == 0.0:

@@ -6,22 +6,31 @@ tell the relationship's own process when it must react (``post``).
 Suggested functional forms chosen here:
 
 - An order is an episode: it goes well with ``success_probability``; the
-  outcome updates the Beta belief (a += 1 or b += 1), satisfaction
+  outcome updates the Beta belief (a += 1 or b += 1), a good order adds one
+  to the shared history behind goodwill, and the order updates satisfaction
   ``s <- s + m (clip(0.5 + delivered - expectation) - s)`` and the buyer's
   preference (the shared choice rule's update, ``sim.models.choice``).
 - A failed order turns into a conflict unless the supplier's problem solving
-  prevents it (probability ``0.8 problem_solving``); a conflict is resolved
-  with probability ``0.2 + 0.7 conflict_resolution``. An unresolved conflict
-  counts ``conflict_penalty`` extra failures against trust and lowers the
-  value of the order by 0.3 (C15).
+  prevents it (probability ``0.8 problem_solving (1 - friction)``); a
+  conflict is resolved with probability
+  ``(0.2 + 0.7 conflict_resolution)(1 - friction)``, where friction is the
+  working friction of cultural distance (``judgement.working_friction``:
+  different ways of working, C3, C15). An unresolved conflict counts
+  ``conflict_penalty`` extra failures against reliability, lowers the value
+  of the order by 0.3 and lowers the supplier's care; a resolved one raises
+  it (goodwill, ``judgement``).
 - A requirement shift moves the buyer's requirements by a normal step plus a
   market-wide technology trend. Each current supplier notices it with
   probability ``1 - exp(-attention_effect * attention * (0.25 + customer_knowledge))``
   and then re-tailors its offering (a cost), closing ``0.3 + 0.5 customer_knowledge``
-  of the gap; otherwise fit erodes (C11, C14).
+  of the gap, and the buyer sees it cared for; otherwise fit erodes and the
+  buyer sees it neglected (care falls, C11, C14).
 - A key person leaving shrinks the experience behind the belief by
-  ``uncertainty_return`` (same trust, more uncertainty) and brings back some
-  social distance.
+  ``uncertainty_return`` (same expected reliability, more uncertainty), and
+  the shared history behind goodwill by as much, and brings back some social
+  distance.
+- Commitment is recomputed after every order of a begun relationship (its
+  trust and volume share have just changed, C7).
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ import math
 from sim.models.choice import update_preference
 from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, STAGE_NAMES, Buyer, Pair
 from sim.models.lifecycle.economics import attention_rate, book_cost, book_order
-from sim.models.lifecycle.judgement import value_of_success
+from sim.models.lifecycle.judgement import update_commitment, value_of_success, working_friction
 
 EPISODE, REVIEW, PROBLEM, APPROACH, END = "episode", "review", "problem", "approach", "end"
 
@@ -55,6 +64,8 @@ def order_episode(market, pair: Pair, value: float) -> None:
     pair.social = social * market.social_keep
 
     alpha, beta = pair.alpha, pair.beta
+    goodwill_before = pair.goodwill
+    commitment_before = pair.commitment_buyer
     satisfaction = pair.satisfaction
     offering, requirements = pair.offering, buyer.requirements
     fit = 1.0 - math.hypot(
@@ -71,18 +82,21 @@ def order_episode(market, pair: Pair, value: float) -> None:
     pair.episodes += 1
     if success:
         pair.alpha = alpha + 1.0
+        history = pair.history + 1.0
+        pair.history = history
+        pair.goodwill = history / (history + market.goodwill_history) * pair.care
         delivered = value_of_success(fit, supplier.price)
         cause = "success"
-        trust_after_order = (alpha + 1.0) / (alpha + beta + 1.0)
     else:
         pair.beta = beta + 1.0
         pair.failures += 1
         delivered = 0.0
         cause = "failure"
-        trust_after_order = alpha / (alpha + beta + 1.0)
-        if market.episode_draws.uniform() >= 0.8 * supplier.problem_solving:
+        friction = working_friction(pair)
+        if market.episode_draws.uniform() >= 0.8 * supplier.problem_solving * (1.0 - friction):
             cause = "failure_conflict"
-            resolved = conflict(market, pair, now)
+            trust_after_order = pair.trust
+            resolved = conflict(market, pair, now, friction)
             if not resolved:
                 delivered = -0.3
     felt = 0.5 + delivered - buyer.expectation
@@ -94,11 +108,15 @@ def order_episode(market, pair: Pair, value: float) -> None:
         market.allocate(buyer)
     elif stage == EARLY:
         market.post(pair, (EPISODE,))
+    update_commitment(market, pair)
     if market.log.enabled:
+        weight = pair.goodwill_weight
         market.record(
             pair, "episode", cause, amount=revenue,
-            trust_before=alpha / (alpha + beta), trust_after=trust_after_order,
+            trust_before=(1.0 - weight) * alpha / (alpha + beta) + weight * goodwill_before,
+            trust_after=trust_after_order if cause == "failure_conflict" else pair.trust,
             satisfaction_before=satisfaction, satisfaction_after=pair.satisfaction,
+            commitment_before=commitment_before, commitment_after=pair.commitment_buyer,
             fit_before=fit, fit_after=fit,
         )
         if cause == "failure_conflict":
@@ -107,15 +125,40 @@ def order_episode(market, pair: Pair, value: float) -> None:
         market.post(pair, (PROBLEM,))
 
 
-def conflict(market, pair: Pair, now: float) -> bool:
-    """A failed order becomes a conflict; returns whether it is resolved (C15)."""
+def conflict(market, pair: Pair, now: float, friction: float) -> bool:
+    """A failed order becomes a conflict; returns whether it is resolved (C15).
+
+    ``friction`` (working friction of cultural distance, [0, 1]) makes it
+    harder to resolve. How the supplier handles it moves its care.
+    """
     pair.conflicts += 1
     book_cost(market, pair, market.economics.conflict_cost, now)
-    resolved = market.episode_draws.uniform() < 0.2 + 0.7 * pair.supplier.conflict_resolution
-    if not resolved:
+    chance = (0.2 + 0.7 * pair.supplier.conflict_resolution) * (1.0 - friction)
+    resolved = market.episode_draws.uniform() < chance
+    if resolved:
+        cared(market, pair)
+    else:
         pair.unresolved += 1
         pair.beta += market.rel.conflict_penalty
+        neglected(market, pair)
     return resolved
+
+
+def cared(market, pair: Pair) -> None:
+    """The supplier answered a need or resolved a conflict: care rises (goodwill).
+
+    In routine relationships (long-term, final) the buyer takes such care
+    half for granted (C10), so it earns half the step.
+    """
+    credit = 1.0 if pair.stage <= DEVELOPMENT else 0.5
+    pair.care += credit * market.care_step * (1.0 - pair.care)
+    pair.update_goodwill(market.goodwill_history)
+
+
+def neglected(market, pair: Pair) -> None:
+    """The supplier missed a need or left a conflict open: care falls (C11, C15)."""
+    pair.care -= market.care_step * pair.care
+    pair.update_goodwill(market.goodwill_history)
 
 
 def _record_conflict(market, pair: Pair, resolved: bool, trust_before: float) -> None:
@@ -153,8 +196,10 @@ def requirement_shift(market, buyer: Buyer) -> None:
             pair.offering[0] += pull * (requirements[0] - pair.offering[0])
             pair.offering[1] += pull * (requirements[1] - pair.offering[1])
             book_cost(market, pair, market.economics.tailoring_cost, now)
+            cared(market, pair)
         else:
             pair.missed_shifts += 1
+            neglected(market, pair)
         if market.log.enabled:
             market.record(
                 pair, "requirement_shift", "noticed" if noticed else "missed",
@@ -174,12 +219,14 @@ def key_person_leaves(market, buyer: Buyer) -> None:
     for pair in buyer.pairs:
         if pair.stage < EARLY:
             continue
-        trust = pair.trust
+        reliability = pair.reliability
         uncertainty_before = pair.uncertainty
         seen = pair.alpha + pair.beta
         kept = pair.prior_strength + (seen - pair.prior_strength) * (1.0 - lost)
         kept = max(kept, min(seen, pair.prior_strength))
-        pair.alpha, pair.beta = trust * kept, (1.0 - trust) * kept
+        pair.alpha, pair.beta = reliability * kept, (1.0 - reliability) * kept
+        pair.history *= 1.0 - lost
+        pair.update_goodwill(market.goodwill_history)
         pair.social += (1.0 - pair.social) * 0.5 * lost
         if market.log.enabled:
             market.record(

@@ -7,9 +7,23 @@ on the scale of the buyer's expectation, roughly [0, 1]):
   ``quality * (1 - w_fit (1 - fit)) * (1 - w_tech * technological) * (1 - w_time * time)``.
 - Value of a good order: ``0.3 + 0.7 fit - (price - 1)``; a failed order is
   worth 0 (less when its conflict stays open).
-- Expected value of a supplier: trust x value of a good order; a prospect is
-  judged by reputation instead of trust and by the fit of its standard
-  offering (C1).
+- Expected value of a supplier: expected reliability (the mean of the Beta
+  belief) x value of a good order; a prospect is judged by reputation instead
+  and by the fit of its standard offering (C1). Value comparisons rest on
+  reliability, so an incumbent and a stranger are judged on one scale.
+- Trust: ``(1 - w) reliability + w goodwill`` with ``w = goodwill_weight``
+  (trust in competence and in benevolence; Ganesan 1994, Doney & Cannon
+  1997). Goodwill ``= history / (history + goodwill_history) x care``: it is
+  nil with a stranger (the buyer's initial trust is wary, whatever the
+  reputation), grows with successful shared orders and saturates; ``care``
+  starts at 1 and moves ``care_step`` of the way to 1 when the supplier
+  answers a new requirement or resolves a conflict, to 0 when it misses one
+  or leaves a conflict open (C11, C15). Trust governs the relational
+  decisions: entering development, the volume ceiling (C7), adaptations (C8)
+  and commitment.
+- Working friction: the cultural distance, [0, 1] (different ways of
+  working); it makes failures turn into conflicts more often and conflicts harder to
+  resolve (C3, C15).
 - Switching penalty: ``weight * switching_cost / (switching_cost + scale)`` value per
   order; a competitor must beat the incumbent by it plus inertia (C9).
 - Foreseeing problems: the posterior probability that reliability is below
@@ -49,7 +63,9 @@ def value_of_success(fit: float, price: float) -> float:
 
 def expected_value(market, pair: Pair) -> float:
     """What the buyer expects an order with this supplier to be worth (value per order)."""
-    return pair.trust * value_of_success(pair.fit(market.rel.fit_scale), pair.supplier.price)
+    return pair.reliability * value_of_success(
+        pair.fit(market.rel.fit_scale), pair.supplier.price
+    )
 
 
 def offering_fit(market, buyer: Buyer, supplier: Supplier) -> float:
@@ -106,9 +122,10 @@ def foresees_problems(market, pair: Pair) -> bool:
     """Whether the buyer's belief makes poor reliability likely (C5)."""
     rel = market.rel
     spread = pair.uncertainty
+    reliability = pair.reliability
     if spread <= 0.0:
-        return pair.trust < rel.problem_level
-    z = (rel.problem_level - pair.trust) / spread
+        return reliability < rel.problem_level
+    z = (rel.problem_level - reliability) / spread
     return 0.5 * (1.0 + math.erf(z / _SQRT2)) >= rel.foresight
 
 
@@ -141,3 +158,12 @@ def experienced_cultural_gap(pair: Pair) -> float:
     """
     return max(0.0, pair.cultural * (0.5 + pair.social) - pair.buyer.tolerance)
 
+
+
+def working_friction(pair: Pair) -> float:
+    """Cultural distance felt in working together, [0, 1] (C3, C15).
+
+    Different ways of working turn failures into conflicts and make them
+    harder to resolve, however familiar the partners have become.
+    """
+    return pair.cultural

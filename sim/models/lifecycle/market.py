@@ -107,6 +107,8 @@ class Market:
         self.choice_gamma = rel.choice_gamma
         self.choice_beta = rel.choice_beta
         self.trial_share = rel.trial_share
+        self.goodwill_history = rel.goodwill_history
+        self.care_step = rel.care_step
         self.handling_cost = self.economics.handling_cost
         self.stage_counts = [0] * 5
         self.buyers: list[Buyer] = []
@@ -305,7 +307,10 @@ class Market:
             for pair, chance in zip(developed, chances, strict=False):
                 if pair.stage == DEVELOPMENT:
                     # development_cap, inlined: the ceiling grows with trust (C7).
-                    trust = pair.alpha / (pair.alpha + pair.beta)
+                    weight = pair.goodwill_weight
+                    trust = (1.0 - weight) * pair.alpha / (pair.alpha + pair.beta) + (
+                        weight * pair.goodwill
+                    )
                     cap = trial_share + (1.0 - trial_share) * max(0.0, 2.0 * trust - 1.0)
                     if chance > cap:
                         chance = cap
@@ -323,7 +328,7 @@ class Market:
 
         pair = Pair(buyer, supplier, self.env.now)
         reputation = min(0.98, max(0.02, supplier.reputation))
-        pair.set_prior(reputation, self.rel.prior_strength)
+        pair.set_prior(reputation, self.rel.prior_strength, self.rel.goodwill_weight)
         pair.preference = prospect_value(self, buyer, supplier) / self.rel.choice_gamma
         buyer.pairs.append(pair)
         if supplier in buyer.aware:
@@ -355,6 +360,7 @@ class Market:
         pair.review_token += 1
         if stage == EARLY:
             pair.cap = self.rel.trial_share
+            pair.trust_at_start = pair.trust
         self.allocate(pair.buyer)
         commitment_before = pair.commitment_buyer
         update_commitment(self, pair)

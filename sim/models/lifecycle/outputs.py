@@ -30,8 +30,9 @@ _FLOATS = (
     "start", "end", "t_early", "t_development", "t_long_term", "t_final",
     "revenue", "margin", "cost_to_serve", "attention_cost",
     "investment_buyer", "investment_supplier", "npv", "npv_forecast", "npv_forecast_last",
-    "trust", "uncertainty", "satisfaction", "commitment_buyer", "commitment_supplier",
-    "switching_cost", "volume_share", "fit", "attention",
+    "trust", "trust_at_start", "reliability", "goodwill", "uncertainty", "satisfaction",
+    "commitment_buyer", "commitment_supplier",
+    "switching_cost", "volume_share", "fit", "attention", "attention_last",
     "cultural_distance", "technological_distance", "social_distance", "time_distance",
     "geographic_distance", "trust_at_first_adaptation",
     *(f"revenue_{stage}" for stage in STAGE_NAMES),
@@ -45,6 +46,12 @@ PAIR_COLUMNS = (
     "buyer", "supplier", "entrant", "start", "end", "censored", "furthest_stage", "end_stage",
     "end_reason", *(c for c in _FLOATS if c not in ("start", "end")), *_COUNTS,
 )
+
+
+def _average_attention(pair: Pair, end: float) -> float:
+    """Attention the relationship received per week over its life, attention units."""
+    life = end - pair.start
+    return pair.attention_received / life if life > 0.0 else 0.0
 
 
 class PairRecords:
@@ -71,9 +78,11 @@ class PairRecords:
             pair.start, market.horizon if censored else pair.end, *pair.t_stage[1:],
             pair.revenue, pair.margin, pair.cost_to_serve, pair.attention_cost,
             pair.investment_buyer, pair.investment_supplier, pair.npv, pair.npv_forecast,
-            pair.forecast_last, pair.trust, pair.uncertainty, pair.satisfaction,
+            pair.forecast_last, pair.trust, pair.trust_at_start, pair.reliability,
+            pair.goodwill, pair.uncertainty, pair.satisfaction,
             pair.commitment_buyer, pair.commitment_supplier, pair.switching_cost, pair.share,
-            fit, attention_rate(market, pair), pair.cultural, pair.technological, pair.social,
+            fit, _average_attention(pair, market.horizon if censored else pair.end),
+            attention_rate(market, pair), pair.cultural, pair.technological, pair.social,
             pair.time_distance, pair.geographic, pair.trust_at_adaptation,
             *pair.revenue_by_stage, *pair.cost_by_stage,
         )
@@ -152,7 +161,10 @@ class Sampler:
         sums = [[0.0, 0.0, 0.0] for _ in STAGE_NAMES]
         for pair in market.active:
             row = sums[pair.stage]
-            row[0] += pair.alpha / (pair.alpha + pair.beta)
+            weight = pair.goodwill_weight
+            row[0] += (1.0 - weight) * pair.alpha / (pair.alpha + pair.beta) + (
+                weight * pair.goodwill
+            )
             row[1] += 0.5 * (pair.commitment_buyer + pair.commitment_supplier)
             row[2] += pair.satisfaction
         counts = market.stage_counts
