@@ -141,10 +141,11 @@ class Pair:
     from ``history`` (successful orders shared, weighted by who still
     remembers them) and ``care`` (how the supplier answered new requirements
     and conflicts); trust blends the two with ``goodwill_weight``.
-    ``attention_received`` is in attention units x weeks. Distances in [0, 1]. ``offering`` is where the
-    supplier's offering to this buyer sits; fit compares it with the buyer's
-    current requirements. ``preference`` is the buyer's smoothed realised
-    value of the supplier (the choice rule's J). Money in the ledger is
+    ``attention_received`` is in attention units x weeks. Distances in
+    [0, 1]. ``offering`` is where the supplier's offering to this buyer
+    sits; fit compares it with the buyer's current requirements.
+    ``preference`` is the buyer's smoothed realised value of the supplier
+    (the choice rule's J). Money in the ledger is
     undiscounted except ``npv``, the supplier's continuously discounted net
     value of the account.
     """
@@ -154,9 +155,9 @@ class Pair:
         "adaptations_supplier",
         "alpha",
         "attention_cost",
+        "attention_received",
         "attention_since",
         "beta",
-        "attention_received",
         "buyer",
         "cap",
         "care",
