@@ -113,11 +113,9 @@ def alternatives_stop_development(context):
 
 def adaptation_follows_trust(context):
     """C8: trust at the first adaptation exceeds trust at the first trial order."""
-    results = run(context, "baseline", events=True)
-    events = results.events
-    entry = events[(events["kind"] == "stage_change") & (events["new_stage"] == "early")]
-    at_entry = entry.groupby("replication")["trust_after"].mean()
-    adapted = results.pairs[results.pairs["trust_at_first_adaptation"].notna()]
+    pairs = run(context, "baseline").pairs
+    at_entry = pairs.groupby("replication")["trust_at_start"].mean()
+    adapted = pairs[pairs["trust_at_first_adaptation"].notna()]
     at_adaptation = adapted.groupby("replication")["trust_at_first_adaptation"].mean()
     mean, low, high = mean_interval((at_adaptation - at_entry).dropna().to_numpy())
     label = "adaptations come after trust has built up (C8)"

@@ -13,6 +13,8 @@ from __future__ import annotations
 import pytest
 from lifecycle_runs import interval, paired_interval, replicate
 
+from sim.models.lifecycle.config import Policy, Relationship
+
 LIGHT, HEAVY = 8, 30
 REPLICATIONS = [pytest.param(LIGHT, id="light"), pytest.param(HEAVY, id="heavy",
                                                                marks=pytest.mark.slow)]
@@ -44,15 +46,19 @@ def test_attractive_alternatives_let_fewer_pairs_reach_development(replications)
 
 @pytest.mark.parametrize("replications", REPLICATIONS)
 def test_adaptations_follow_trust_and_concentrate_in_development(replications):
-    """Adaptations need an experienced, confident belief; most spending falls in development.
+    """Adaptations wait until trust has built up; most spending falls in development.
 
-    Trust is a Beta posterior: what builds up is the experience behind it, so
-    the belief is far less uncertain at an adaptation than when trial orders
-    begin, and its mean must clear each side's adaptation threshold.
+    Trust starts wary (no goodwill with a stranger) and builds with shared
+    history, so it is higher at an adaptation than when trial orders begin,
+    the belief about reliability is less uncertain, and trust clears each
+    side's adaptation threshold.
     """
     told = replicate("baseline", replications, events=True)
     assert (told["adaptations_before_development"] == 0).all()
-    assert (told["lowest_trust_at_adaptation"] >= 0.75).all()
+    threshold = min(Relationship().adaptation_trust, Policy().adaptation_trust)
+    assert (told["lowest_trust_at_adaptation"] >= threshold).all()
+    _above_zero(told.assign(t=told["trust_entering_early"]),
+                told.assign(t=told["trust_at_adaptation"]), "t")
     _above_zero(told.assign(u=told["uncertainty_at_adaptation"]),
                 told.assign(u=told["uncertainty_entering_early"]), "u")
     mean, low, high = interval(told["adaptation_share_development"])

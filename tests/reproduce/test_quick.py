@@ -11,15 +11,7 @@ import pytest
 
 from sim.reproduce import REPRODUCTIONS
 
-KNOWN_FAILURES: dict[str, str] = {
-    "trust-and-age": "trust (mean of the buyer's reliability belief) starts at the optimistic "
-                     "reputation prior and experience only corrects it: it does not rise with "
-                     "age (r < 0) and its fit on age^2 bends up",
-    "commitment-trust-signs": "cultural distance does not enter trust, so shared values -> "
-                              "trust is absent (coefficient near 0)",
-    "seed-claims": "trust at the first adaptation is below trust at the first trial order: "
-                   "adaptations do not wait for trust to build up (C8)",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 """Reproductions the lifecycle model does not show yet, with what is missing.
 
 Strict: when the lifecycle model shows one of them, its test reports XPASS as
