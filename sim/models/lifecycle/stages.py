@@ -162,23 +162,35 @@ def development(market, pair: Pair):
     threshold = market.rel.commitment_threshold
     while True:
         for message in (yield from wait(market, pair)):
-            kind = message[0]
-            if kind == END:
+            if not _weathers(market, pair, message, problems=True):
                 return None
-            if kind == APPROACH:
-                if competitor_wins(market, pair, message[1]):
-                    return None
-            elif kind == PROBLEM:
-                if buyer_review(market, pair):
-                    return None
-            elif kind == REVIEW:
-                if buyer_review(market, pair) or not supplier_keeps(market, pair):
+            if message[0] == REVIEW:
+                if not _passes_review(market, pair):
                     return None
                 consider_adaptations(market, pair)
                 if min(pair.commitment_buyer, pair.commitment_supplier) >= threshold:
                     market.enter_stage(pair, LONG_TERM, "mutual_commitment")
                     return long_term
                 market.schedule_review(pair)
+
+
+def _weathers(market, pair: Pair, message, problems: bool) -> bool:
+    """Whether the relationship survives what happened: an end decided elsewhere,
+    a competitor's approach, or (when ``problems``) a failed order that makes
+    the buyer review the supplier out of turn."""
+    kind = message[0]
+    if kind == END:
+        return False
+    if kind == APPROACH:
+        return not competitor_wins(market, pair, message[1])
+    if kind == PROBLEM and problems:
+        return not buyer_review(market, pair)
+    return True
+
+
+def _passes_review(market, pair: Pair) -> bool:
+    """A scheduled review: the buyer judges the supplier, the supplier the account."""
+    return not buyer_review(market, pair) and supplier_keeps(market, pair)
 
 
 def long_term(market, pair: Pair):
@@ -192,17 +204,10 @@ def long_term(market, pair: Pair):
     """
     while True:
         for message in (yield from wait(market, pair)):
-            kind = message[0]
-            if kind == END:
+            if not _weathers(market, pair, message, problems=True):
                 return None
-            if kind == APPROACH:
-                if competitor_wins(market, pair, message[1]):
-                    return None
-            elif kind == PROBLEM:
-                if buyer_review(market, pair):
-                    return None
-            elif kind == REVIEW:
-                if buyer_review(market, pair) or not supplier_keeps(market, pair):
+            if message[0] == REVIEW:
+                if not _passes_review(market, pair):
                     return None
                 consider_adaptations(market, pair)
                 if _ready_for_final(market, pair):
@@ -230,13 +235,9 @@ def final(market, pair: Pair):
     """
     while True:
         for message in (yield from wait(market, pair)):
-            kind = message[0]
-            if kind == END:
+            if not _weathers(market, pair, message, problems=False):
                 return None
-            if kind == APPROACH:
-                if competitor_wins(market, pair, message[1]):
-                    return None
-            elif kind == REVIEW:
-                if buyer_review(market, pair) or not supplier_keeps(market, pair):
+            if message[0] == REVIEW:
+                if not _passes_review(market, pair):
                     return None
                 market.schedule_review(pair)
