@@ -11,14 +11,7 @@ import pytest
 
 from sim.reproduce import REPRODUCTIONS
 
-KNOWN_FAILURES: dict[str, str] = {
-    "competition-raises-dissolution": (
-        "in the quick run (baseline, 8 seeds) the hazard ratio of double to half the "
-        "suppliers is 1.20 [0.97, 1.47]: trials that end at the trial deadline because "
-        "goodwill was not built do not depend on competition and dilute its effect "
-        "(the full run passes at 1.18 [1.04, 1.34])"
-    ),
-}
+KNOWN_FAILURES: dict[str, str] = {}
 """Reproductions the lifecycle model does not show yet, with what is missing.
 
 Strict: when the lifecycle model shows one of them, its test reports XPASS as

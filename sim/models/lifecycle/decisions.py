@@ -27,6 +27,7 @@ from sim.models.lifecycle.economics import book_investment, forecast_npv
 from sim.models.lifecycle.judgement import (
     foresees_problems,
     holding_value,
+    known_rivals,
     prospect_value,
     success_probability,
     update_commitment,
@@ -54,13 +55,7 @@ def buyer_review(market, pair: Pair) -> bool:
 
 def _best_known_rival(market, pair: Pair) -> Supplier | None:
     buyer = pair.buyer
-    rivals = [
-        s for s in buyer.aware
-        if s.active and s not in buyer.rejected and not any(p.supplier is s for p in buyer.pairs)
-    ]
-    if not rivals:
-        return None
-    return max(rivals, key=lambda s: prospect_value(market, buyer, s))
+    return max(known_rivals(buyer), key=lambda s: prospect_value(market, buyer, s), default=None)
 
 
 def competitor_wins(market, pair: Pair, competitor: Supplier) -> bool:

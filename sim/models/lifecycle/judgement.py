@@ -29,6 +29,10 @@ on the scale of the buyer's expectation, roughly [0, 1]):
 - Foreseeing problems: the posterior probability that reliability is below
   ``problem_level`` (normal approximation of the Beta posterior) exceeds
   ``foresight`` (C5).
+- Outclassed in a trial: the same posterior puts probability ``foresight`` on
+  reliability below ``rival / value_of_success``, where ``rival`` is the best
+  prospect value among the known rival suppliers (the comparison level for
+  alternatives; Thibaut & Kelley 1959, Anderson & Narus 1990) (C6).
 - Commitment: buyer ``0.35 trust + 0.3 share + 0.35 s(investment_buyer)``,
   supplier ``0.4 trust + 0.2 share + 0.4 s(investment_supplier)`` with
   ``s(x) = x / (x + scale)``: it grows with trust, dependence and
@@ -86,6 +90,19 @@ def _paired(buyer: Buyer, supplier: Supplier) -> bool:
     return any(pair.supplier is supplier for pair in buyer.pairs)
 
 
+def known_rivals(buyer: Buyer) -> list[Supplier]:
+    """Suppliers the buyer knows of, could turn to and has not rejected (C2, C6)."""
+    return [
+        supplier for supplier in buyer.aware
+        if supplier.active and supplier not in buyer.rejected and not _paired(buyer, supplier)
+    ]
+
+
+def best_rival_value(market, buyer: Buyer) -> float:
+    """The best prospect value among the buyer's known rivals, 0 when there are none."""
+    return max((prospect_value(market, buyer, s) for s in known_rivals(buyer)), default=0.0)
+
+
 def best_alternative(market, buyer: Buyer) -> float:
     """The best value the buyer could get elsewhere: outside options or known suppliers (C6)."""
     best = buyer.alternative_value
@@ -118,15 +135,37 @@ def holding_value(market, pair: Pair) -> float:
     return expected_value(market, pair) + switching_penalty(market, pair) + market.rel.inertia
 
 
-def foresees_problems(market, pair: Pair) -> bool:
-    """Whether the buyer's belief makes poor reliability likely (C5)."""
-    rel = market.rel
+def likely_below(market, pair: Pair, level: float) -> bool:
+    """Whether the buyer's belief makes reliability below ``level`` likely (``foresight``)."""
     spread = pair.uncertainty
     reliability = pair.reliability
     if spread <= 0.0:
-        return reliability < rel.problem_level
-    z = (rel.problem_level - reliability) / spread
-    return 0.5 * (1.0 + math.erf(z / _SQRT2)) >= rel.foresight
+        return reliability < level
+    z = (level - reliability) / spread
+    return 0.5 * (1.0 + math.erf(z / _SQRT2)) >= market.rel.foresight
+
+
+def foresees_problems(market, pair: Pair) -> bool:
+    """Whether the buyer's belief makes poor reliability likely (C5)."""
+    return likely_below(market, pair, market.rel.problem_level)
+
+
+def outclassed(market, pair: Pair) -> bool:
+    """Whether a known rival is likely worth more than this supplier (C6).
+
+    The buyer compares the supplier with the best prospect among the rival
+    suppliers it knows of and could turn to (its comparison level for
+    alternatives): the supplier is outclassed when the buyer's belief makes
+    it likely (``foresight``) that its reliability is below the level at which
+    an order with it would be worth as much as that prospect. Without a known
+    rival nothing outclasses it; outside options are judged at the end of the
+    trial period.
+    """
+    rival = best_rival_value(market, pair.buyer)
+    if rival <= 0.0:
+        return False
+    value = value_of_success(pair.fit(market.rel.fit_scale), pair.supplier.price)
+    return value <= 0.0 or likely_below(market, pair, rival / value)
 
 
 def update_commitment(market, pair: Pair) -> None:

@@ -57,6 +57,7 @@ from sim.models.lifecycle.episodes import (
 )
 from sim.models.lifecycle.judgement import (
     holding_value,
+    known_rivals,
     prospect_value,
     update_commitment,
 )
@@ -263,11 +264,7 @@ class Market:
         buyer.searching = True
         if len(buyer.pairs) >= buyer.breadth:
             return
-        known = [
-            s for s in buyer.aware
-            if s.active and s not in buyer.rejected
-            and not any(p.supplier is s for p in buyer.pairs)
-        ]
+        known = known_rivals(buyer)
         if not known:
             return
         best = max(known, key=lambda s: prospect_value(self, buyer, s))

@@ -30,6 +30,7 @@ from sim.models.lifecycle.judgement import (
     expected_value,
     experienced_cultural_gap,
     foresees_problems,
+    outclassed,
     prospect_value,
 )
 
@@ -122,6 +123,9 @@ def early(market, pair: Pair):
                 market.enter_stage(pair, DEVELOPMENT, "trust_built")
                 return development
             if kind == REVIEW:
+                if pair.episodes >= rel.min_trial_episodes and outclassed(market, pair):
+                    market.end_pair(pair, "competitor", "outclassed_in_trial")
+                    return None
                 if _trial_failed(market, pair):
                     return None
                 market.schedule_review(pair)

@@ -38,6 +38,7 @@ _CAUSES = {
     "foresees_problems": "the buyer foresees problems with the supplier's reliability",
     "cultural_friction": "working together, the cultural differences feel too large",
     "alternative_better_after_trial": "after the trial an alternative looks better",
+    "outclassed_in_trial": "a rival supplier it knows of looks likely to serve it better",
     "trust_not_built": "the trial did not build enough trust",
     "trial_disappointed": "the trial disappointed",
     "below_expectation": "deliveries fall short of expectations",
