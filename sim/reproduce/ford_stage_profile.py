@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.plots import OKABE_ITO, new_figure, panel_title, save, stage_label
 from sim.reproduce.framework import Check, Context, Verdict, vote
-from sim.reproduce.lifecycle import baseline, cluster_bootstrap
+from sim.reproduce.lifecycle import baseline, cluster_bootstrap, pooled_resamples
 
 NAME = "ford-stage-profile"
 SOURCE = ("Ford, D. (1980) The development of buyer-seller relationships in industrial "
@@ -123,16 +123,8 @@ def _trend(label: str, sign: int, sums: np.ndarray, counts: np.ndarray) -> Verdi
 
 def _difference(sums: np.ndarray, counts: np.ndarray) -> tuple[float, float, float]:
     """Difference of two pooled means (column 0 minus column 1) with a seed bootstrap."""
-    from sim.reproduce.lifecycle import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED
-
-    rng = np.random.default_rng(BOOTSTRAP_SEED)
-    size = sums.shape[0]
-    weights = rng.multinomial(size, np.full(size, 1 / size), size=BOOTSTRAP_RESAMPLES)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = (weights @ sums) / (weights @ counts)
-        point = sums.sum(axis=0) / counts.sum(axis=0)
-    resampled = means[:, 0] - means[:, 1]
-    low, high = np.nanquantile(resampled, [0.025, 0.975])
+    point, means = pooled_resamples(sums, counts)
+    low, high = np.nanquantile(means[:, 0] - means[:, 1], [0.025, 0.975])
     return float(point[0] - point[1]), float(low), float(high)
 
 

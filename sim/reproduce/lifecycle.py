@@ -19,8 +19,10 @@ __all__ = [
     "baseline",
     "began",
     "cluster_bootstrap",
+    "dissolution_exposure",
     "dissolution_hazard",
     "horizon_of",
+    "pooled_resamples",
     "replications",
     "run",
     "snapshot",
@@ -66,11 +68,18 @@ def began(pairs: pd.DataFrame) -> pd.DataFrame:
     return started
 
 
-def dissolution_hazard(pairs: pd.DataFrame) -> pd.Series:
-    """Per replication: endings of begun relationships per relationship-week (per week)."""
+def dissolution_exposure(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per replication: ``endings`` of begun relationships and their ``exposure`` (weeks lived)."""
     started = began(pairs)
     grouped = started.assign(ended=~started["censored"]).groupby("replication")
-    return grouped["ended"].sum() / grouped["age"].sum()
+    return pd.DataFrame({"endings": grouped["ended"].sum().astype(float),
+                         "exposure": grouped["age"].sum()})
+
+
+def dissolution_hazard(pairs: pd.DataFrame) -> pd.Series:
+    """Per replication: endings of begun relationships per relationship-week (per week)."""
+    table = dissolution_exposure(pairs)
+    return table["endings"] / table["exposure"]
 
 
 def stage_hazards(pairs: pd.DataFrame, stages=("early", "development", "long_term")):
@@ -109,14 +118,15 @@ def snapshot(results, time: float) -> pd.DataFrame:
     return merged
 
 
-def cluster_bootstrap(sums: np.ndarray, counts: np.ndarray,
-                      confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pooled means and bootstrap intervals, resampling whole replications.
+def pooled_resamples(sums: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pooled means and their bootstrap resamples, resampling whole replications.
 
     ``sums`` and ``counts`` have one row per replication (and any columns):
     the pooled mean of a column is its total sum over its total count. Pairs
     of one replication share a market, so replications, not pairs, are
-    resampled. Returns ``(mean, low, high)``, each shaped like one row.
+    resampled, and every column of a resample takes the same replications
+    (common random numbers stay paired). Returns the pooled means, one per
+    column (flattened), and an array of ``BOOTSTRAP_RESAMPLES`` rows of them.
     """
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     size = sums.shape[0]
@@ -125,6 +135,17 @@ def cluster_bootstrap(sums: np.ndarray, counts: np.ndarray,
     with np.errstate(invalid="ignore", divide="ignore"):
         resampled = (weights @ flat_sums) / (weights @ flat_counts)
         mean = flat_sums.sum(axis=0) / flat_counts.sum(axis=0)
+    return mean, resampled
+
+
+def cluster_bootstrap(sums: np.ndarray, counts: np.ndarray,
+                      confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pooled means and bootstrap intervals, resampling whole replications.
+
+    See :func:`pooled_resamples`. Returns ``(mean, low, high)``, each shaped
+    like one row of ``sums``.
+    """
+    mean, resampled = pooled_resamples(sums, counts)
     alpha = (1 - confidence) / 2
     low, high = np.nanquantile(resampled, [alpha, 1 - alpha], axis=0)
     shape = sums.shape[1:]

@@ -12,6 +12,7 @@ from analysis.plots import new_figure, save
 from sim.cli_reproduce import short_source
 from sim.reproduce import REPRODUCTIONS, Check, Settings, Verdict, reproduction, write_report
 from sim.reproduce.framework import mean_interval, vote
+from sim.reproduce.lifecycle import dissolution_exposure, pooled_resamples
 from sim.reproduce.loyalty_hysteresis import threshold
 from sim.reproduce.loyalty_transition import crossing
 from sim.reproduce.report import write_docs
@@ -35,6 +36,32 @@ def test_mean_interval_is_the_student_t_interval_of_the_seed_means():
 def test_mean_interval_ignores_missing_values_and_needs_two():
     assert mean_interval([np.nan, 2.0, 4.0])[0] == pytest.approx(3.0)
     assert np.isnan(mean_interval([1.0])[1])
+
+
+def test_pooled_means_weigh_each_replication_by_its_count():
+    sums = np.array([[1.0, 10.0], [9.0, 30.0]])
+    counts = np.array([[10.0, 100.0], [30.0, 100.0]])
+    mean, resampled = pooled_resamples(sums, counts)
+    assert mean == pytest.approx([10.0 / 40.0, 40.0 / 200.0])
+    assert resampled.shape[1] == 2
+    # A resample takes whole replications, the same ones for every column:
+    # replication 0 twice, 1 twice, or each once.
+    seen = {(round(a, 9), round(b, 9)) for a, b in resampled}
+    assert seen == {(0.1, 0.1), (0.3, 0.3), (0.25, 0.2)}
+
+
+def test_dissolution_exposure_counts_endings_and_weeks_of_begun_relationships():
+    import pandas as pd
+
+    pairs = pd.DataFrame({
+        "replication": [0, 0, 0, 1],
+        "t_early": [10.0, 20.0, np.nan, 0.0],
+        "end": [30.0, 50.0, 5.0, 40.0],
+        "censored": [False, True, False, False],
+    })
+    table = dissolution_exposure(pairs)
+    assert table.loc[0, "endings"] == 1 and table.loc[0, "exposure"] == pytest.approx(50.0)
+    assert table.loc[1, "endings"] == 1 and table.loc[1, "exposure"] == pytest.approx(40.0)
 
 
 def test_crossing_interpolates_between_the_points_that_straddle_the_level():
