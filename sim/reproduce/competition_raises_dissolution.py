@@ -61,7 +61,7 @@ def reproduce(context: Context) -> Check:
             "rising; ratio double/half > 1",
             " -> ".join(f"{h * WEEKS_PER_YEAR:.3f}" for h in hazards) + " per year; ratio "
             f"{ratio:.2f} [{low:.2f}, {high:.2f}]",
-            rising and low > 1))
+            rising and bool(low > 1)))
         curves[name] = (counts, endings, exposure)
     figure = _figure(curves, context.figure_path(NAME))
     failing = [v.label.split(":")[0] for v in verdicts if not v.passed]
