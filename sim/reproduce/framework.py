@@ -63,6 +63,10 @@ class Verdict:
     measured: str
     passed: bool
 
+    def __post_init__(self):
+        # Verdicts are often numpy comparisons; the results file needs a plain bool.
+        self.passed = bool(self.passed)
+
 
 @dataclass
 class Check:

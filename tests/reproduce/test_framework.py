@@ -38,6 +38,12 @@ def test_mean_interval_ignores_missing_values_and_needs_two():
     assert np.isnan(mean_interval([1.0])[1])
 
 
+def test_a_numpy_verdict_is_stored_as_a_plain_bool():
+    verdict = Verdict("x", "y", "z", np.float64(1.2) > 1)
+    assert type(verdict.passed) is bool
+    assert json.loads(json.dumps({"passed": verdict.passed})) == {"passed": True}
+
+
 def test_pooled_means_weigh_each_replication_by_its_count():
     sums = np.array([[1.0, 10.0], [9.0, 30.0]])
     counts = np.array([[10.0, 100.0], [30.0, 100.0]])
