@@ -64,7 +64,7 @@ def reproduce(
     checks = run_checks(names or None, settings,
                         progress=lambda name: err.print(f"running {name} ..."))
     page = write_report(checks, out_dir, settings)
-    out.print(results_table(checks))
+    out.print(results_table(checks, out.width))
     if docs:
         out.print(f"docs: {write_docs(checks, DOCS_PAGE, settings)}")
     out.print(f"report: {page}")
@@ -74,8 +74,27 @@ def reproduce(
         raise typer.Exit(1)
 
 
-def results_table(checks) -> Table:
-    """The checks as a Rich table: name, source, expected, measured, result."""
+WIDE = 120
+"""Terminal columns from which the results are a five-column table."""
+
+
+def results_table(checks, width: int = WIDE) -> Table:
+    """The checks as a Rich table: name, source, expected, measured, result.
+
+    On a terminal narrower than ``WIDE`` columns each check takes a few lines
+    instead (result, name and source; then expected and measured), so that
+    nothing is squeezed into a column a word wide.
+    """
+    if width < WIDE:
+        table = Table(title="reproductions", title_justify="left", show_header=False,
+                      box=None, padding=(0, 1))
+        table.add_column("result", no_wrap=True)
+        table.add_column("check")
+        for check in checks:
+            table.add_row(_result(check), f"[bold]{check.name}[/bold]  "
+                          f"[dim]{short_source(check.source)}[/dim]\n"
+                          f"expected: {check.expected}\nmeasured: {check.measured}")
+        return table
     table = Table(title="reproductions")
     table.add_column("name", no_wrap=True)
     table.add_column("source")
@@ -83,10 +102,13 @@ def results_table(checks) -> Table:
     table.add_column("measured")
     table.add_column("result", no_wrap=True)
     for check in checks:
-        result = "[green]pass[/green]" if check.passed else "[bold red]FAIL[/bold red]"
         table.add_row(check.name, short_source(check.source), check.expected, check.measured,
-                      result)
+                      _result(check))
     return table
+
+
+def _result(check) -> str:
+    return "[green]pass[/green]" if check.passed else "[bold red]FAIL[/bold red]"
 
 
 def short_source(source: str) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
 from reproduce_cli import call_reproduce
 
 from analysis.plots import new_figure, save
-from sim.cli_reproduce import short_source
+from sim.cli_reproduce import WIDE, results_table, short_source
 from sim.reproduce import REPRODUCTIONS, Check, Settings, Verdict, reproduction, write_report
 from sim.reproduce.framework import mean_interval, vote
 from sim.reproduce.lifecycle import dissolution_exposure, pooled_resamples
@@ -79,6 +80,34 @@ def test_switching_threshold_is_interpolated_in_log_one_plus_advantage():
     # halfway between log(2) and log(4) in log(1 + a): 1 + a = sqrt(8)
     assert threshold([1.0, 3.0], [0.25, 0.75]) == pytest.approx(np.sqrt(8) - 1)
     assert np.isnan(threshold([1.0, 3.0], [0.1, 0.2]))
+
+
+def _rendered(checks, width: int) -> list[str]:
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(results_table(checks, width))
+    return console.export_text().splitlines()
+
+
+def test_results_fit_a_narrow_terminal_without_squeezing_words():
+    checks = [
+        Check("competition-raises-dissolution", "Baker, W. E., Faulkner, R. R. & Fisher, G. A. "
+              "(1998) Hazards of the market.", "claim", "criterion", "hazard rises with "
+              "competition in each market tried", "rises in every market", True),
+        Check("trust-and-age", "Vanneste, B. S. (2014) Trust over time.", "claim", "criterion",
+              "0 < r < 0.3", "r = 0.01 [-0.02, 0.04]", False),
+    ]
+    narrow = _rendered(checks, 80)
+    assert all(len(line) <= 80 for line in narrow)
+    text = "\n".join(narrow)
+    assert "expected: hazard rises with competition in each market tried" in text
+    assert "measured: r = 0.01 [-0.02, 0.04]" in text
+    assert "Baker, Faulkner & Fisher (1998)" in text
+    assert "pass  competition-raises-dissolution" in text and "FAIL  trust-and-age" in text
+    wide = "\n".join(_rendered(checks, WIDE))
+    assert "┃ name" in wide and "┃ measured" in wide
+    assert "│ competition-raises-dissolution │" in wide
 
 
 def test_short_source_keeps_surnames_and_year():
