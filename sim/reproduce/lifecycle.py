@@ -39,8 +39,8 @@ BOOTSTRAP_RESAMPLES = 1999
 
 
 def replications(context: Context) -> int:
-    """Seeds of a lifecycle scenario: 8 in a quick run, 20 in a full one."""
-    return context.settings.pick(8, 20)
+    """Seeds of a lifecycle scenario: 12 in a quick run, 20 in a full one."""
+    return context.settings.pick(12, 20)
 
 
 def run(context: Context, scenario: str, overrides=(), events: bool = False):
