@@ -180,7 +180,7 @@ def sweep(
         point.bundle = results.path
         _write_report_quietly(results)
     page = sweeping.write_sweep(points, folder, points[0].bundle)
-    out.print(_sweep_table(folder / "index.csv", list(points[0].settings)))
+    out.print(_sweep_table(folder / "index.csv", list(points[0].settings), out.width))
     out.print(f"sweep: {page}")
 
 
@@ -272,7 +272,13 @@ def _difference_table(comparison) -> Table:
     return table
 
 
-def _sweep_table(index: Path, parameters: list[str]) -> Table:
+def _sweep_table(index: Path, parameters: list[str], width: int = 160) -> Table:
+    """The sweep's points and their key figures, laid out to fit ``width`` columns.
+
+    With few points (as many as fit side by side) each point is a column and
+    each setting or key figure a row; with more, each point is a row. The
+    settings are headed by the last part of their path.
+    """
     import pandas as pd
 
     from analysis.metrics import metric_info
@@ -281,14 +287,26 @@ def _sweep_table(index: Path, parameters: list[str]) -> Table:
 
     frame = pd.read_csv(index, dtype={p: str for p in parameters})
     metrics = [m for m in RESPONSE_PANELS if m in frame.columns][:5]
-    table = Table(title=f"sweep: {len(frame)} points (mean over replications)")
-    table.add_column("point")
-    for parameter in parameters:
-        table.add_column(parameter, justify="right")
-    for metric in metrics:
-        info = metric_info(metric)
-        table.add_column(f"{info.label} ({info.unit})", justify="right")
-    for row in frame.to_dict("records"):
-        table.add_row(row["point"], *(str(row[p]) for p in parameters),
-                      *(format_number(row[m], metric_info(m).unit) for m in metrics))
+    short = [p.rsplit(".", 1)[-1] for p in parameters]
+    labels = [*(short if len(set(short)) == len(short) else parameters),
+              *(f"{metric_info(m).label} ({metric_info(m).unit})" for m in metrics)]
+    rows = [[*(str(row[p]) for p in parameters),
+             *(format_number(row[m], metric_info(m).unit) for m in metrics)]
+            for row in frame.to_dict("records")]
+    title = f"sweep: {len(frame)} points (mean over replications)"
+    label_width = max(len(label) for label in labels) + 3
+    if label_width + 13 * len(rows) <= width:
+        table = Table(title=title)
+        table.add_column("")
+        for name in frame["point"]:
+            table.add_column(str(name), justify="right", no_wrap=True)
+        for position, label in enumerate(labels):
+            table.add_row(label, *(row[position] for row in rows))
+        return table
+    table = Table(title=title)
+    table.add_column("point", no_wrap=True)
+    for label in labels:
+        table.add_column(label, justify="right")
+    for name, row in zip(frame["point"], rows, strict=True):
+        table.add_row(str(name), *row)
     return table

@@ -89,3 +89,37 @@ def test_sweep_refuses_an_unreadable_vary_in_one_line(dyadsim_here, retention_fi
     code, _, err = dyadsim_here("sweep", retention_file("retention", 0.8), "--vary", "horizon")
     assert code == 2 and err.strip() == (
         "--vary 'horizon': write path=v1,v2,... or path=start:stop:count")
+
+
+def _sweep_text(tmp_path, points: int, width: int) -> str:
+    import io
+
+    from rich.console import Console
+
+    from sim.cli_analysis import _sweep_table
+
+    index = tmp_path / "index.csv"
+    pd.DataFrame({
+        "point": [f"point-{i + 1:03d}" for i in range(points)],
+        "markov.discount_rate": [f"0.{i + 1}" for i in range(points)],
+        "customer_value": [10.0 + i for i in range(points)],
+    }).to_csv(index, index=False)
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(_sweep_table(index, ["markov.discount_rate"], width))
+    return console.export_text()
+
+
+def test_sweep_table_puts_few_points_side_by_side_in_a_narrow_terminal(tmp_path):
+    text = _sweep_text(tmp_path, 3, 80)
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    header = next(line for line in lines if "point-001" in line)
+    assert "point-002" in header and "point-003" in header
+    assert any(line.startswith("│ discount_rate ") and "0.3" in line for line in lines)
+    assert any("customer value" in line and line.rstrip(" │").endswith("12") for line in lines)
+
+
+def test_sweep_table_gives_each_of_many_points_a_row(tmp_path):
+    text = _sweep_text(tmp_path, 12, 80)
+    rows = [line for line in text.splitlines() if line.startswith("│ point-")]
+    assert len(rows) == 12 and "0.12" in rows[-1]
