@@ -135,7 +135,7 @@ def compare(
     comparison = comparing.compare(results)
     if not comparison.paired:
         err.print("note: the runs used different seeds; comparing them as independent samples")
-    out.print(_difference_table(comparison))
+    out.print(_difference_table(comparison, out.width))
     out.print(f"comparison: {comparing.write_comparison(comparison, folder)}")
 
 
@@ -258,17 +258,32 @@ def _write_report_quietly(results) -> None:
         err.print(f"report of {results.path} not written: {error}")
 
 
-def _difference_table(comparison) -> Table:
+def _difference_table(comparison, width: int = 160) -> Table:
+    """The differences against the reference, laid out to fit ``width`` columns.
+
+    Below 120 columns the unit joins the metric's name and the interval (and
+    its ``*``) goes under the difference, so no column is squeezed.
+    """
     from analysis.compare import difference_rows
 
     headings, rows = difference_rows(comparison)
     kind = "paired by common random numbers" if comparison.paired else "unpaired"
     table = Table(title=f"differences against {comparison.reference} ({kind}; * : the 95% "
                         "interval excludes 0)")
-    for index, heading in enumerate(headings):
-        table.add_column(heading, justify="left" if index < 2 else "right")
-    for row in rows:
-        table.add_row(*row)
+    if width >= 120:
+        for index, heading in enumerate(headings):
+            table.add_column(heading, justify="left" if index < 2 else "right")
+        for row in rows:
+            table.add_row(*row)
+        return table
+    metric, unit, *values, difference, interval, star = headings
+    table.add_column(f"{metric} ({unit})")
+    for heading in values:
+        table.add_column(heading, justify="right" if heading != "scenario" else "left")
+    table.add_column(f"{difference} ({interval})", justify="right")
+    for metric, unit, *values, difference, interval, star in rows:
+        table.add_row(f"{metric} [dim]({unit})[/dim]", *values,
+                      f"{difference}{' *' if star else '  '}\n[dim]{interval}[/dim]")
     return table
 
 

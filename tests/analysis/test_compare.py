@@ -135,3 +135,26 @@ def test_compare_baseline_with_neglect_shows_losses_to_competitors(dyadsim_analy
     assert "entrant_share" not in table.index  # no entrants in either: nothing to say
     html = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
     assert "Differences against baseline" in html and "<script" not in html
+
+
+@pytest.mark.parametrize("scenarios", [2, 3])
+def test_difference_table_fits_a_narrow_terminal(retention_file, scenarios):
+    import io
+
+    from rich.console import Console
+
+    from sim.cli_analysis import _difference_table
+
+    runs = [_run(retention_file(name, rate)) for name, rate in
+            (("loyal", 0.8), ("fickle", 0.7), ("faithful", 0.9))[:scenarios]]
+    comparison = comparing.compare(runs)
+    for width in (80, 160):
+        console = Console(width=width, file=io.StringIO(), record=True)
+        console.print(_difference_table(comparison, width))
+        lines = console.export_text().splitlines()
+        assert all(len(line) <= width for line in lines)
+        value = next(line for line in lines if "customer value" in line)
+        assert "fickle" in "\n".join(lines) and "*" in value
+        if width == 80:
+            # the interval sits whole on the line under the difference
+            assert " to " in lines[lines.index(value) + 1]
