@@ -199,3 +199,18 @@ Distribution = Annotated[
     Field(discriminator="dist"),
 ]
 """A random quantity: a number (a constant) or ``{dist: <name>, <parameters>}``."""
+
+
+def _constant_from_duration(value: object) -> object:
+    if isinstance(value, str):
+        return {"dist": "constant", "value": parse_duration(value)}
+    return _constant_from_number(value)
+
+
+DurationDistribution = Annotated[
+    Constant | Normal | LogNormal | Uniform | Beta | Triangular,
+    BeforeValidator(_constant_from_duration),
+    Field(discriminator="dist"),
+]
+"""A random duration in weeks: a number of weeks, a string such as ``'18 months'``
+(both constants) or ``{dist: <name>, <parameters in weeks>}``."""

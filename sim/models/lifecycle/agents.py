@@ -119,7 +119,7 @@ class Buyer:
         "expectation", "index", "location", "name", "order_rate", "order_value",
         "outside_preference", "pairs", "rejected", "requirements", "search_threshold",
         "searching", "technology",
-        "tolerance",
+        "tolerance", "trial_period",
     )
 
     def __init__(self, index: int, name: str):

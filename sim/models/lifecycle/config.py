@@ -20,7 +20,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.units import Beta, Constant, Distribution, LogNormal, Normal, PositiveWeeks, Weeks
+from sim.units import (
+    Beta,
+    Constant,
+    Distribution,
+    DurationDistribution,
+    LogNormal,
+    Normal,
+    PositiveWeeks,
+    Weeks,
+)
 
 STAGES = ("pre", "early", "development", "long_term", "final")
 
@@ -327,7 +336,11 @@ class Relationship(_Section):
     negotiation_time: PositiveWeeks = Field(
         6, description="negotiation time at full social distance and average skill, weeks"
     )
-    trial_period: PositiveWeeks = Field(78, description="longest early stage, weeks")
+    trial_period: DurationDistribution = Field(
+        default_factory=lambda: LogNormal(dist="lognormal", median=78, sigma=0.3),
+        description="weeks a buyer gives a trial before letting an unconvincing supplier go "
+        "(drawn per buyer)",
+    )
     min_trial_episodes: int = Field(
         3, ge=1, le=100, description="orders seen before the buyer commits to development"
     )

@@ -14,6 +14,9 @@ Suggested functional forms chosen here:
   (within ``technology_noise``): it arrives with a newer offering than
   incumbents who stopped following their customers (C12).
 - Exits are Poisson: each buyer and supplier draws its exit time once.
+- A buyer's patience with a trial (its trial period) is drawn from
+  ``relationship.trial_period`` on a stream of its own, so it leaves the other
+  draws of the market as they are.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ def draw_buyers(market, specs: list) -> list[Buyer]:
     alternative = _draw(profile.alternative_value, count, rng, 0.0, 1.0)
     centre = _draw(profile.buying_centre, count, rng, 1.0, 50.0)
     noise = rng.normal(0.0, 0.05, 2 * count).tolist()
+    trial = _draw(market.rel.trial_period, count, market.streams["patience"], 1.0, np.inf)
     gamma = market.rel.choice_gamma
     buyers = []
     for i, spec in enumerate(specs):
@@ -79,6 +83,7 @@ def draw_buyers(market, specs: list) -> list[Buyer]:
         buyer.alternative_value = _given(spec, "alternative_value", alternative[i])
         buyer.buying_centre = max(1, round(_given(spec, "buying_centre", centre[i])))
         buyer.outside_preference = buyer.alternative_value / gamma
+        buyer.trial_period = trial[i]
         buyers.append(buyer)
     return buyers
 

@@ -141,9 +141,9 @@ def _ready_for_development(market, pair: Pair) -> bool:
 
 
 def _trial_failed(market, pair: Pair) -> bool:
-    """At the end of the trial period a supplier that has not convinced is let go."""
+    """At the end of the buyer's trial period a supplier that has not convinced is let go."""
     rel = market.rel
-    if market.env.now - pair.stage_since < rel.trial_period:
+    if market.env.now - pair.stage_since < pair.buyer.trial_period:
         return False
     if expected_value(market, pair) < best_alternative(market, pair.buyer):
         market.end_pair(pair, "competitor", "alternative_better_after_trial")
