@@ -163,7 +163,24 @@ def development(market, pair: Pair):
     hurdle; C8, C16). Adaptations build commitment; mutual commitment makes
     the relationship long-term.
     """
+    return (yield from _reviewed(market, pair, _to_long_term))
+
+
+def _to_long_term(market, pair: Pair):
     threshold = market.rel.commitment_threshold
+    if min(pair.commitment_buyer, pair.commitment_supplier) >= threshold:
+        market.enter_stage(pair, LONG_TERM, "mutual_commitment")
+        return long_term
+    return None
+
+
+def _reviewed(market, pair: Pair, promote):
+    """Development and long-term: weather what happens, review, adapt, move on.
+
+    At each scheduled review that the relationship passes, both sides may
+    adapt; ``promote(market, pair)`` then returns the next stage function
+    once the relationship is ready for it, or None to wait for the next review.
+    """
     while True:
         for message in (yield from wait(market, pair)):
             if not _weathers(market, pair, message, problems=True):
@@ -172,9 +189,9 @@ def development(market, pair: Pair):
                 if not _passes_review(market, pair):
                     return None
                 consider_adaptations(market, pair)
-                if min(pair.commitment_buyer, pair.commitment_supplier) >= threshold:
-                    market.enter_stage(pair, LONG_TERM, "mutual_commitment")
-                    return long_term
+                following = promote(market, pair)
+                if following is not None:
+                    return following
                 market.schedule_review(pair)
 
 
@@ -206,18 +223,14 @@ def long_term(market, pair: Pair):
     After a long stay, with both sides satisfied and committed and no
     credible alternative in sight, the relationship is institutionalised (C12).
     """
-    while True:
-        for message in (yield from wait(market, pair)):
-            if not _weathers(market, pair, message, problems=True):
-                return None
-            if message[0] == REVIEW:
-                if not _passes_review(market, pair):
-                    return None
-                consider_adaptations(market, pair)
-                if _ready_for_final(market, pair):
-                    market.enter_stage(pair, FINAL, "institutionalised")
-                    return final
-                market.schedule_review(pair)
+    return (yield from _reviewed(market, pair, _to_final))
+
+
+def _to_final(market, pair: Pair):
+    if _ready_for_final(market, pair):
+        market.enter_stage(pair, FINAL, "institutionalised")
+        return final
+    return None
 
 
 def _ready_for_final(market, pair: Pair) -> bool:
