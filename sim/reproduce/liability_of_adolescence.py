@@ -69,8 +69,8 @@ def reproduce(context: Context) -> Check:
         low, median, high = trial
         span = (f"{median:.0f} weeks" if low == high
                 else f"{low:.0f}-{high:.0f} weeks for 90% of buyers, median {median:.0f}")
-        where = ("holds" if top["age_from"] <= high and low < top["age_to"]
-                 else "lies before")
+        where = ("lies before" if top["age_to"] <= low
+                 else "lies after" if top["age_from"] > high else "holds")
         notes.append(f"Buyers let an unconvincing trial supplier go after their trial period "
                      f"({span}); the peak bin {where} that range.")
     return Check.from_verdicts(
