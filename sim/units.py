@@ -193,8 +193,10 @@ def _constant_from_number(value: object) -> object:
     return value
 
 
+_ANY_DISTRIBUTION = Constant | Normal | LogNormal | Uniform | Beta | Triangular
+
 Distribution = Annotated[
-    Constant | Normal | LogNormal | Uniform | Beta | Triangular,
+    _ANY_DISTRIBUTION,
     BeforeValidator(_constant_from_number),
     Field(discriminator="dist"),
 ]
@@ -208,7 +210,7 @@ def _constant_from_duration(value: object) -> object:
 
 
 DurationDistribution = Annotated[
-    Constant | Normal | LogNormal | Uniform | Beta | Triangular,
+    _ANY_DISTRIBUTION,
     BeforeValidator(_constant_from_duration),
     Field(discriminator="dist"),
 ]
