@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*:\s*({_NUMBER})\s*:\s*(\d+)\s*$")
+_HALF_RANGE = re.compile(rf"^\s*{_NUMBER}\s*:\s*{_NUMBER}\s*:?\s*$")
 RESPONSE_PANELS = ("reached_long_term", "mean_duration", "portfolio_npv", "pair_npv",
                    "long_term_lost_to_competitors", "satisfaction_long_term",
                    "reached_development", "customer_value", "customer_lifetime")
@@ -67,6 +68,9 @@ def parse_vary(text: str) -> tuple[str, list[str]]:
     path, values = path.strip(), values.strip()
     if not sep or not path or not values:
         raise ValueError(f"--vary {text!r}: write path=v1,v2,... or path=start:stop:count")
+    if _HALF_RANGE.match(values):
+        raise ValueError(f"--vary {text!r}: a range needs start:stop:count, "
+                         f"for example {path}={values.rstrip(': ')}:5")
     ranged = _RANGE.match(values)
     if ranged:
         start, stop, count = float(ranged[1]), float(ranged[2]), int(ranged[3])

@@ -32,6 +32,7 @@ from sim.models.lifecycle.config import LifecycleConfig
 from sim.models.loyalty import LoyaltyConfig
 from sim.models.markov import MarkovConfig
 from sim.units import PositiveWeeks, Weeks
+from sim.values import read_value
 from sim.yamlsource import Problem, ScenarioError, SourceMap, format_path, load_yaml
 
 __all__ = [
@@ -133,7 +134,9 @@ def find_scenario(name_or_path: str | Path) -> Path:
 def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     """Load, merge (``extends``), override and validate a scenario.
 
-    ``overrides`` are ``"path.to.field=value"`` strings, values in YAML syntax.
+    ``overrides`` are ``"path.to.field=value"`` strings, values in YAML syntax
+    read by the YAML 1.2 core schema (:mod:`sim.values`: ``010`` is ten,
+    ``4:16`` and ``yes`` are text).
     Raises :class:`ScenarioError` listing every problem found.
     """
     path = find_scenario(name_or_path)
@@ -210,8 +213,8 @@ def _apply_override(data: dict, source: SourceMap, text: str) -> None:
         if not sep:
             raise ValueError("expected path=value")
         path = _parse_override_path(path_text.strip())
-        value = yaml.safe_load(value_text) if value_text.strip() else ""
-    except (ValueError, yaml.YAMLError) as error:
+        value = read_value(value_text) if value_text.strip() else ""
+    except ValueError as error:
         raise ScenarioError([Problem(origin, None, "", f"cannot read override: {error}")]) from None
     candidates = _field_names(Scenario, path[:-1], data)
     target = data
