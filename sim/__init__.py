@@ -7,18 +7,23 @@ The Python API, for notebooks and scripts::
     results = sim.run(scenario, replications=20, seed=1, workers=2)
     results.pairs.head()            # one row per relationship per replication
     again = sim.load_results("results/baseline")
+
+The names are loaded on first use, so that importing one part of the package
+(``sim.results`` from the analysis, ``sim.scenario`` from an editor plugin)
+does not load the runner, the engine and every model with it.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("dyadsim")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+import importlib
+from typing import TYPE_CHECKING
 
-from sim.results import Results, load_results
-from sim.runner import resume, run
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.version import __version__
+
+if TYPE_CHECKING:
+    from sim.results import Results, load_results
+    from sim.runner import resume, run
+    from sim.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = [
     "Results",
@@ -30,3 +35,26 @@ __all__ = [
     "resume",
     "run",
 ]
+
+_HOMES = {
+    "Results": "sim.results",
+    "load_results": "sim.results",
+    "resume": "sim.runner",
+    "run": "sim.runner",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.scenario",
+    "load_scenario": "sim.scenario",
+}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

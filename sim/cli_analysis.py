@@ -1,8 +1,6 @@
 """The analysis commands of ``dyadsim``: report, compare and sweep.
 
-:func:`register` adds them to the Typer app of :mod:`sim.cli`;
-:func:`finish_run` is what ``dyadsim run`` does after the replications:
-write the report and print the key figures.
+:func:`register` adds them to the Typer app of :mod:`sim.cli`.
 """
 
 from __future__ import annotations
@@ -14,59 +12,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from sim.cli_common import (
+    BadInput,
+    err,
+    key_figures_table,
+    out,
+    progress_bar,
+    register_commands,
+)
 from sim.results import fresh_folder
 
-__all__ = ["finish_run", "key_figures_table", "register"]
+__all__ = ["COMMANDS", "register"]
 
 log = logging.getLogger(__name__)
-
-
-def key_figures_table(results, title: str | None = None) -> Table:
-    """The key figures of ``results`` as a Rich table: figure, mean, 95% interval, unit."""
-    from analysis.metrics import key_figures
-    from analysis.report import format_interval, format_number
-
-    table = Table(title=title)
-    table.add_column("key figure")
-    table.add_column("mean", justify="right")
-    table.add_column("95% interval", justify="right")
-    table.add_column("unit")
-    for row in key_figures(results).itertuples():
-        table.add_row(row.label, format_number(row.value, row.unit),
-                      format_interval(row.low, row.high, row.unit), row.unit)
-    return table
-
-
-def finish_run(results) -> Path | None:
-    """Write the run's report, print its key figures and the report's path.
-
-    Returns the path of ``report.html``, or None when the results have no
-    bundle or the report could not be written (then a one-line warning is
-    printed: the run itself succeeded and its tables are safe).
-    """
-    from analysis.report import write_report
-    from sim.cli import err, out
-
-    if results.manifest.get("done"):
-        out.print(key_figures_table(results, title="key figures (mean over replications)"))
-    if results.path is None:
-        return None
-    try:
-        page = write_report(results.path)
-    except Exception as error:  # the run's tables are written; a report failure must not hide them
-        log.debug("report failed", exc_info=True)
-        err.print(f"report not written: {error}; rebuild it with: dyadsim report {results.path}")
-        return None
-    out.print(f"report: {page}")
-    return page
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``report``, ``compare`` and ``sweep`` to the ``dyadsim`` app (once)."""
-    present = {command.name for command in app.registered_commands}
-    for name, function in (("report", report), ("compare", compare), ("sweep", sweep)):
-        if name not in present:
-            app.command(name)(function)
 
 
 # ---------------------------------------------------------------- commands
@@ -77,7 +35,6 @@ def report(
 ) -> None:
     """Rebuild the plots and report.html of a saved results bundle."""
     from analysis.report import write_report
-    from sim.cli import BadInput, out
     from sim.results import load_results
 
     if not bundle.is_dir():
@@ -108,7 +65,6 @@ def compare(
 ) -> None:
     """Compare scenarios run with the same seeds: differences with 95% intervals."""
     import analysis.compare as comparing
-    from sim.cli import BadInput, err, out
 
     if len(scenarios) < 2:
         raise BadInput("compare needs at least two scenarios or results folders")
@@ -161,7 +117,6 @@ def sweep(
     """Run a scenario over a grid of values and plot how the key figures respond."""
     import analysis.sweep as sweeping
     import sim
-    from sim.cli import BadInput, err, out
 
     try:
         points = sweeping.grid(vary)
@@ -184,6 +139,14 @@ def sweep(
     out.print(f"sweep: {page}")
 
 
+COMMANDS = {"report": report, "compare": compare, "sweep": sweep}
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report``, ``compare`` and ``sweep`` to the ``dyadsim`` app (once)."""
+    register_commands(app, COMMANDS)
+
+
 # ---------------------------------------------------------------- helpers
 
 
@@ -199,7 +162,6 @@ def _bundle_or_scenario(text: str, overrides):
     ``overrides`` apply to scenarios only: a finished run cannot change.
     """
     import sim
-    from sim.cli import BadInput
     from sim.results import Bundle
 
     path = Path(text)
@@ -225,20 +187,13 @@ def _slug(name: str) -> str:
 def _run(scenario, replications, seed, workers, out: Path, force: bool, quiet: bool):
     """Run one scenario into ``out`` with the platform's progress bar; fail on failed runs."""
     import sim
-    from sim import cli
-    from sim.cli import BadInput
 
-    bar = getattr(cli, "_progress_bar", None)
-    progress = bar(quiet) if bar is not None else None
-    if progress is None:
-        results = sim.run(scenario, replications, seed, workers=workers, out=out, force=force)
-    else:
-        with progress as update:
-            results = sim.run(scenario, replications, seed, workers=workers, out=out,
-                              force=force, progress=update)
+    with progress_bar(quiet) as update:
+        results = sim.run(scenario, replications, seed, workers=workers, out=out,
+                          force=force, progress=update)
     if results.manifest.get("failures"):
         failed = len(results.manifest["failures"])
-        cli.err.print(f"{failed} replications of {scenario.name} failed (tracebacks in "
+        err.print(f"{failed} replications of {scenario.name} failed (tracebacks in "
                       f"{out / 'manifest.json'}); rerun them with: dyadsim run --resume {out}")
         raise typer.Exit(1)
     if not results.manifest.get("done"):
@@ -249,7 +204,6 @@ def _run(scenario, replications, seed, workers, out: Path, force: bool, quiet: b
 def _write_report_quietly(results) -> None:
     """Each run of a comparison or sweep gets its own report, as a single run does."""
     from analysis.report import write_report
-    from sim.cli import err
 
     try:
         write_report(results.path)

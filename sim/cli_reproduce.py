@@ -16,16 +16,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-__all__ = ["register", "reproduce", "results_table"]
+from sim.cli_common import BadInput, err, out, register_commands
+
+__all__ = ["COMMANDS", "register", "reproduce", "results_table"]
 
 DEFAULT_OUT = Path("results") / "reproduce"
 DOCS_PAGE = Path("docs") / "reproductions.md"
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``reproduce`` to the ``dyadsim`` app (once)."""
-    if "reproduce" not in {command.name for command in app.registered_commands}:
-        app.command("reproduce")(reproduce)
 
 
 def reproduce(
@@ -44,7 +40,6 @@ def reproduce(
         "--list", help="list the reproductions and their claims, run nothing")] = False,
 ) -> None:
     """Run the models against published results and report pass or fail for each."""
-    from sim.cli import BadInput, err, out
     from sim.reproduce import REPRODUCTIONS, Settings, reproduction, run_checks, write_report
     from sim.reproduce.report import write_docs
 
@@ -72,6 +67,14 @@ def reproduce(
     if failed:
         err.print(f"{len(failed)} of {len(checks)} reproductions failed: {', '.join(failed)}")
         raise typer.Exit(1)
+
+
+COMMANDS = {"reproduce": reproduce}
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``reproduce`` to the ``dyadsim`` app (once)."""
+    register_commands(app, COMMANDS)
 
 
 WIDE = 120

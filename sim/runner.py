@@ -26,11 +26,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import __version__
 from sim.engine import replication_seed
 from sim.models import get_model
 from sim.results import Bundle, BundleError, Results
 from sim.scenario import Scenario, load_scenario, validate
+from sim.version import __version__
 
 __all__ = ["Outcome", "RunInterrupted", "resume", "run", "run_replication"]
 

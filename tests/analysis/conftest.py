@@ -61,8 +61,7 @@ def dyadsim_analysis(tmp_path: Path):
     import subprocess
     import sys
 
-    program = ("import sys; from sim import cli, cli_analysis; "
-               "cli_analysis.register(cli.app); cli.main(sys.argv[1:])")
+    program = "import sys; from sim import cli; cli.main(sys.argv[1:])"
 
     def call(*args, timeout: float = 300) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-c", program, *map(str, args)],
@@ -75,9 +74,8 @@ def dyadsim_analysis(tmp_path: Path):
 @pytest.fixture
 def dyadsim_here(tmp_path: Path, capsys, monkeypatch):
     """Run ``dyadsim`` in this process, in ``tmp_path``: returns (exit code, stdout, stderr)."""
-    from sim import cli, cli_analysis
+    from sim import cli
 
-    cli_analysis.register(cli.app)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "160")
 

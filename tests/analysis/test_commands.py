@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 import sim
-from sim import cli_analysis
+from sim import cli_common
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_report_of_something_that_is_not_a_bundle_is_bad_input(dyadsim_here, fol
 
 
 def test_finish_run_prints_key_figures_and_writes_the_report(saved_run, capsys):
-    page = cli_analysis.finish_run(saved_run)
+    page = cli_common.finish_run(saved_run)
     out = capsys.readouterr().out
     assert page == saved_run.path / "report.html" and page.exists()
     assert "key figures (mean over replications)" in out and "customer value" in out
@@ -47,11 +47,11 @@ def test_finish_run_prints_key_figures_and_writes_the_report(saved_run, capsys):
 
 def test_finish_run_without_a_bundle_only_prints(retention_file, capsys):
     results = sim.run(sim.load_scenario(retention_file("retention", 0.8)), 3, 1, workers=1)
-    assert cli_analysis.finish_run(results) is None
+    assert cli_common.finish_run(results) is None
     assert "customer value" in capsys.readouterr().out
 
 
 def test_key_figures_table_has_one_row_per_figure(saved_run):
-    table = cli_analysis.key_figures_table(saved_run)
+    table = cli_common.key_figures_table(saved_run)
     assert [c.header for c in table.columns] == ["key figure", "mean", "95% interval", "unit"]
     assert table.row_count == 3  # customer value, periods until lost, closed form

@@ -1,8 +1,4 @@
-"""Running ``dyadsim reproduce`` in this process, for the reproduction tests.
-
-The command is registered on the app of :mod:`sim.cli` here, as
-:mod:`sim.cli` itself does at import.
-"""
+"""Running ``dyadsim reproduce`` in this process, for the reproduction tests."""
 
 from __future__ import annotations
 
@@ -13,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sim.cli
-from sim.cli_reproduce import register
 
 
 @dataclass
@@ -35,7 +30,6 @@ class Outcome:
 
 def call_reproduce(*args: str, folder: Path | None = None) -> Outcome:
     """Run ``dyadsim reproduce ARGS [--out FOLDER]`` in this process."""
-    register(sim.cli.app)
     extra = ["--out", str(folder)] if folder is not None else []
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):

@@ -1,0 +1,198 @@
+"""The simulation commands of ``dyadsim``: run, validate, schema, list and story."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sim.cli_common import (
+    DEFAULT_SCENARIO,
+    BadInput,
+    err,
+    finish_run,
+    out,
+    progress_bar,
+    register_commands,
+)
+from sim.results import fresh_folder
+from sim.scenario import ScenarioError
+
+__all__ = ["COMMANDS", "register"]
+
+
+class Executor(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+def run(
+    scenario: Annotated[str | None, typer.Argument(
+        help=f"scenario file or bundled name (default: {DEFAULT_SCENARIO})")] = None,
+    replications: Annotated[int | None, typer.Option(
+        "-n", "--replications", min=1, help="number of replications (default: the scenario's)")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(
+        min=0, help="master seed (default: the scenario's)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "-w", "--workers", min=1, help="parallel workers (default: number of cores)")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "-o", "--out", help="results folder (default: results/<scenario name>)")] = None,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="override a scenario value: path.to.field=value (repeatable)")] = None,
+    executor: Annotated[Executor, typer.Option(
+        help="where replications run: local processes or a Dask cluster")] = Executor.local,
+    scheduler: Annotated[str | None, typer.Option(
+        help="address of a Dask scheduler (with --executor dask; default: a local cluster)")
+    ] = None,
+    resume_dir: Annotated[Path | None, typer.Option(
+        "--resume", help="complete an interrupted or failed run in this results folder")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="replace an existing results folder")] = False,
+    events: Annotated[bool, typer.Option(
+        "--events", help="also record every event (events.parquet)")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help="also write CSV copies of the tables")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress bar")] = False,
+) -> None:
+    """Run the replications of a scenario and write a results bundle."""
+    import sim
+    from sim.runner import RunInterrupted
+
+    progress = progress_bar(quiet)
+    try:
+        if resume_dir is not None:
+            if scenario or out_dir or overrides:
+                raise BadInput("--resume takes its scenario and settings from the bundle; "
+                               "give no SCENARIO, --out or --set with it")
+            with progress as bar:
+                results = sim.resume(resume_dir, workers=workers, executor=executor.value,
+                                     scheduler=scheduler, progress=bar)
+        else:
+            loaded = sim.load_scenario(scenario or DEFAULT_SCENARIO, overrides or ())
+            target = out_dir or fresh_folder(Path("results") / loaded.name)
+            with progress as bar:
+                results = sim.run(loaded, replications, seed, workers=workers,
+                                  executor=executor.value, scheduler=scheduler, out=target,
+                                  force=force, events=events, csv=csv, progress=bar)
+    except RunInterrupted as stop:
+        manifest = stop.results.manifest
+        err.print(f"interrupted: kept {manifest['done']} of {manifest['replications']} "
+                  f"replications in {stop.results.path}; finish with: "
+                  f"dyadsim run --resume {stop.results.path}")
+        raise typer.Exit(130) from None
+    _print_run_summary(results)
+    if results.manifest["failures"]:
+        raise typer.Exit(1)
+
+
+def _print_run_summary(results) -> None:
+    manifest = results.manifest
+    out.print(f"{manifest['scenario']['name']}: {manifest['done']} of "
+              f"{manifest['replications']} replications, seed {manifest['seed']}")
+    finish_run(results)
+    for failure in manifest["failures"]:
+        last = failure["traceback"].strip().splitlines()[-1]
+        err.print(f"replication {failure['replication']} failed: {last}")
+    if manifest["failures"]:
+        err.print(f"{len(manifest['failures'])} replications failed (tracebacks in "
+                  f"{results.path / 'manifest.json'}); rerun them with: "
+                  f"dyadsim run --resume {results.path}")
+    out.print(f"results: {results.path}")
+
+
+def validate(
+    files: Annotated[list[str], typer.Argument(help="scenario files or bundled names")],
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="override a value before validating: path=value")] = None,
+) -> None:
+    """Check scenario files: one line per problem, FILE:LINE: field: message."""
+    import sim
+
+    problems: list[str] = []
+    for file in files:
+        try:
+            sim.load_scenario(file, overrides or ())
+            out.print(f"{file}: ok")
+        except ScenarioError as error:
+            problems.extend(str(p) for p in error.problems)
+    if problems:
+        raise BadInput(*problems)
+
+
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor completion)."""
+    from sim.scenario import scenario_json_schema
+
+    sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
+
+
+def list_scenarios() -> None:
+    """List the bundled scenarios with what each shows."""
+    from sim.scenario import bundled_scenarios
+
+    table = Table(show_header=True, box=None)
+    table.add_column("scenario", style="bold", no_wrap=True)
+    table.add_column("what it shows")
+    for name, description in bundled_scenarios():
+        table.add_row(name, description)
+    out.print(table)
+
+
+def story(
+    scenario: Annotated[str, typer.Argument(
+        help="lifecycle scenario file or bundled name")] = DEFAULT_SCENARIO,
+    pair: Annotated[str | None, typer.Option(
+        help="the relationship to tell, BUYER:SUPPLIER (default: one that developed)")] = None,
+    seed: Annotated[int | None, typer.Option(
+        min=0, help="master seed (default: the scenario's)")] = None,
+    replication: Annotated[int, typer.Option(
+        min=0, help="which replication of the seed to tell")] = 0,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="override a scenario value: path.to.field=value (repeatable)")] = None,
+) -> None:
+    """Tell the life of one relationship in plain words, week by week."""
+    import sim
+    from sim.runner import run_replication
+
+    loaded = sim.load_scenario(scenario, overrides or ())
+    if loaded.model != "lifecycle":
+        raise BadInput(f"{scenario}: story needs a lifecycle scenario, this one is "
+                       f"model '{loaded.model}'")
+    from sim.models.lifecycle.story import pick_pair, tell_story
+
+    seed = loaded.seed if seed is None else seed
+    outcome = run_replication(loaded, seed, replication, events=True)
+    if outcome.error is not None:
+        raise RuntimeError(f"the replication failed:\n{outcome.error}")
+    pairs, events = outcome.tables["pairs"], outcome.tables["events"]
+    if pair is None:
+        if pairs.empty:
+            raise BadInput(f"{scenario}: no relationship formed in replication {replication} "
+                           f"of seed {seed}; try another --seed")
+        buyer, supplier = pick_pair(pairs)
+    else:
+        buyer, _, supplier = pair.partition(":")
+        known = pairs[(pairs["buyer"] == buyer) & (pairs["supplier"] == supplier)]
+        if not supplier or known.empty:
+            sample = ", ".join(f"{b}:{s}" for b, s in
+                               pairs[["buyer", "supplier"]].head(5).itertuples(index=False))
+            raise BadInput(f"--pair {pair}: no such relationship in replication {replication} "
+                           f"of seed {seed} (for example: {sample})")
+    out.print(f"[bold]{loaded.name}[/bold]: {buyer} and {supplier} "
+              f"(seed {seed}, replication {replication})")
+    for line in tell_story(events, pairs, buyer, supplier):
+        out.print(line, markup=False)
+
+
+COMMANDS = {"run": run, "validate": validate, "schema": schema, "list": list_scenarios,
+            "story": story}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the simulation commands to the ``dyadsim`` app (once)."""
+    register_commands(app, COMMANDS)
