@@ -13,9 +13,8 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-import simpy
 
-__all__ = ["EventLog", "Streams", "make_environment", "replication_seed"]
+__all__ = ["EventLog", "Streams", "replication_seed"]
 
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
@@ -50,11 +49,6 @@ class Streams:
             )
             generator = self._generators[purpose] = np.random.default_rng(child)
         return generator
-
-
-def make_environment() -> simpy.Environment:
-    """A fresh SimPy environment starting at week 0."""
-    return simpy.Environment()
 
 
 class EventLog:

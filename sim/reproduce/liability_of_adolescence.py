@@ -86,8 +86,8 @@ def _trial_periods(results) -> tuple[float, float, float] | None:
     from sim.scenario import validate
 
     scenario = validate(results.manifest["scenario"])
-    relationship = getattr(scenario.lifecycle, "relationship", None)
-    period = getattr(relationship, "trial_period", None)
+    trial = getattr(getattr(scenario.lifecycle, "relationship", None), "trial", None)
+    period = getattr(trial, "period", None)
     if period is None:
         return None
     draws = np.asarray(period.sample(np.random.default_rng(0), 20000), dtype=float)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from lifecycle_runs import interval, paired_interval, replicate
 
-from sim.models.lifecycle.config import Policy, Relationship
+from sim.models.lifecycle.config import Development, Policy
 
 LIGHT, HEAVY = 8, 30
 REPLICATIONS = [pytest.param(LIGHT, id="light"), pytest.param(HEAVY, id="heavy",
@@ -55,7 +55,7 @@ def test_adaptations_follow_trust_and_concentrate_in_development(replications):
     """
     told = replicate("baseline", replications, events=True)
     assert (told["adaptations_before_development"] == 0).all()
-    threshold = min(Relationship().adaptation_trust, Policy().adaptation_trust)
+    threshold = min(Development().adaptation_trust, Policy().adaptation_trust)
     assert (told["lowest_trust_at_adaptation"] >= threshold).all()
     _above_zero(told.assign(t=told["trust_entering_early"]),
                 told.assign(t=told["trust_at_adaptation"]), "t")

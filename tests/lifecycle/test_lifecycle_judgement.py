@@ -43,7 +43,7 @@ def believe(pair: Pair, reliability: float, orders: float) -> None:
 
 def level(market, pair, rival) -> float:
     """Reliability at which an order with the incumbent is worth the rival's prospect."""
-    value = value_of_success(pair.fit(market.rel.fit_scale), pair.supplier.price)
+    value = value_of_success(pair.fit(market.rel.orders.fit_scale), pair.supplier.price)
     return prospect_value(market, pair.buyer, rival) / value
 
 

@@ -57,14 +57,18 @@ def small_markets(draw) -> Scenario:
             "drop_unprofitable": draw(st.booleans()),
         },
         "relationship": {
-            "trial_period": draw(st.floats(4, 60)),
-            "min_trial_episodes": draw(st.integers(1, 4)),
-            "development_trust": draw(unit),
-            "commitment_threshold": draw(unit),
-            "final_min_stay": draw(st.floats(0, 40)),
-            "final_max_alternatives": draw(st.integers(0, 3)),
+            "trial": {
+                "period": draw(st.floats(4, 60)),
+                "min_episodes": draw(st.integers(1, 4)),
+                "development_trust": draw(unit),
+            },
+            "development": {"commitment_threshold": draw(unit)},
+            "final": {
+                "min_stay": draw(st.floats(0, 40)),
+                "max_alternatives": draw(st.integers(0, 3)),
+            },
             "review_interval": {"early": 4, "development": 6, "long_term": 8, "final": 12},
-            "choice_beta": draw(st.floats(0, 5)),
+            "choice": {"beta": draw(st.floats(0, 5))},
         },
     }
     return Scenario.model_validate({

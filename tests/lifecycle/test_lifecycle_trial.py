@@ -15,7 +15,7 @@ TRIAL_ENDS = ("trust_not_built", "alternative_better_after_trial", "trial_disapp
 
 def _market(trial_period, buyers: int = 200) -> Market:
     scenario = small_scenario(
-        market={"buyers": {"count": buyers}}, relationship={"trial_period": trial_period})
+        market={"buyers": {"count": buyers}}, relationship={"trial": {"period": trial_period}})
     return Market(scenario, np.random.SeedSequence(4))
 
 
@@ -46,7 +46,7 @@ def test_drawing_patience_leaves_every_other_draw_of_the_market_as_it_was():
 def test_a_trial_ends_for_time_only_after_the_buyers_own_trial_period():
     scenario = small_scenario(
         market={"buyers": {"count": 80}},
-        relationship={"trial_period": {"dist": "uniform", "low": 8, "high": 40}})
+        relationship={"trial": {"period": {"dist": "uniform", "low": 8, "high": 40}}})
     market = run_market(scenario, np.random.SeedSequence(9), events=True)
     patience = {buyer.name: buyer.trial_period for buyer in market.buyers}
     events = events_frame(market.log)

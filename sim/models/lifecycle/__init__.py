@@ -8,23 +8,31 @@ chosen and how each claim C1-C16 of the model specification is realised.
 
 The model contract (``sim.models``): ``simulate`` runs one replication and
 ``summarize`` condenses the tables of all replications.
+
+Importing this package (or its ``config``) loads neither SimPy nor the
+market: the scenario schema imports the config at start-up, and the market
+is imported only when a replication runs.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sim.models.lifecycle.config import LifecycleConfig
-from sim.models.lifecycle.market import Market
-from sim.models.lifecycle.outputs import events_frame
-from sim.models.lifecycle.summary import summarize
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from sim.models.lifecycle.market import Market
 
 __all__ = ["LifecycleConfig", "run_market", "simulate", "summarize"]
 
 
 def run_market(scenario, seed: np.random.SeedSequence, *, events: bool = False) -> Market:
     """Run one replication and return the market at the horizon (for inspection)."""
+    from sim.models.lifecycle.market import Market
+
     market = Market(scenario, seed, events)
     market.run()
     return market
@@ -39,8 +47,17 @@ def simulate(
     ``lifecycle`` section; all randomness comes from ``seed``, so the same
     seed gives identical tables.
     """
+    from sim.models.lifecycle.outputs import events_frame
+
     market = run_market(scenario, seed, events=events)
     tables = {"pairs": market.records.frame(), "timeseries": market.sampler.frame()}
     if events:
         tables["events"] = events_frame(market.log)
     return tables
+
+
+def summarize(tables: dict[str, pd.DataFrame], scenario) -> dict:
+    """The JSON-ready summary of the combined tables of all replications (see ``summary.py``)."""
+    from sim.models.lifecycle.summary import summarize as _summarize
+
+    return _summarize(tables, scenario)

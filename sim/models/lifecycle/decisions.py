@@ -46,7 +46,7 @@ def buyer_review(market, pair: Pair) -> bool:
     rival = _best_known_rival(market, pair)
     if rival is not None and competitor_wins(market, pair, rival):
         return True
-    if pair.satisfaction < buyer.search_threshold - market.rel.dissatisfaction_margin:
+    if pair.satisfaction < buyer.search_threshold - market.rel.satisfaction.dissatisfaction_margin:
         market.end_pair(pair, "dissatisfaction", "below_expectation")
         return True
     market.search(buyer)
@@ -117,7 +117,7 @@ def consider_adaptations(market, pair: Pair) -> None:
             _adapt(market, pair, investment, by_supplier=True, forecast=gain)
     if (
         pair.technological > 0.02
-        and pair.trust >= rel.adaptation_trust
+        and pair.trust >= rel.development.adaptation_trust
         and pair.satisfaction >= pair.buyer.search_threshold
         and pair.share >= 0.25
     ):
@@ -133,11 +133,11 @@ def _adaptation_gain(market, pair: Pair, investment: float) -> float:
         market, pair, pair.share, LONG_TERM, pair.satisfaction, _mutual(pair), success
     )
     technological = pair.technological
-    pair.technological = technological * (1.0 - rel.adaptation_effect)
+    pair.technological = technological * (1.0 - rel.development.adaptation_effect)
     success_after = success_probability(market, pair)
     pair.technological = technological
     share_after = min(1.0, pair.share * success_after / max(success, 1e-9) + 0.1)
-    scale = rel.switching_cost_scale
+    scale = rel.switching.switching_cost_scale
     invested = pair.investment_supplier + investment
     commitment_after = 0.5 * (
         pair.commitment_buyer
@@ -154,14 +154,15 @@ def _adapt(market, pair: Pair, investment: float, by_supplier: bool, forecast: f
     now = market.env.now
     trust = pair.trust
     commitment_before = pair.commitment_supplier if by_supplier else pair.commitment_buyer
-    pair.technological *= 1.0 - rel.adaptation_effect
+    pair.technological *= 1.0 - rel.development.adaptation_effect
     if by_supplier:
         pair.adaptations_supplier += 1
-        pair.time_distance *= 1.0 - 0.5 * rel.adaptation_effect
+        pair.time_distance *= 1.0 - 0.5 * rel.development.adaptation_effect
         requirements = pair.buyer.requirements
         offering = pair.offering
         for axis in (0, 1):
-            offering[axis] += rel.adaptation_effect * (requirements[axis] - offering[axis])
+            gap = requirements[axis] - offering[axis]
+            offering[axis] += rel.development.adaptation_effect * gap
     else:
         pair.adaptations_buyer += 1
     if pair.adaptations_buyer + pair.adaptations_supplier == 1:

@@ -139,7 +139,7 @@ def conflict(market, pair: Pair, now: float, friction: float) -> bool:
         cared(market, pair)
     else:
         pair.unresolved += 1
-        pair.beta += market.rel.conflict_penalty
+        pair.beta += market.rel.trust.conflict_penalty
         neglected(market, pair)
     return resolved
 
@@ -188,8 +188,9 @@ def requirement_shift(market, buyer: Buyer) -> None:
         supplier = pair.supplier
         attention = attention_rate(market, pair)
         knowledge = 0.25 + supplier.customer_knowledge
-        noticed = draws.uniform() < 1.0 - math.exp(-rel.attention_effect * attention * knowledge)
-        fit_before = _fit_at(pair, old, rel.fit_scale)
+        hazard = rel.orders.attention_effect * attention * knowledge
+        noticed = draws.uniform() < 1.0 - math.exp(-hazard)
+        fit_before = _fit_at(pair, old, rel.orders.fit_scale)
         if noticed:
             pair.noticed_shifts += 1
             pull = 0.3 + 0.5 * supplier.customer_knowledge
@@ -203,7 +204,7 @@ def requirement_shift(market, buyer: Buyer) -> None:
         if market.log.enabled:
             market.record(
                 pair, "requirement_shift", "noticed" if noticed else "missed",
-                fit_before=fit_before, fit_after=pair.fit(rel.fit_scale),
+                fit_before=fit_before, fit_after=pair.fit(rel.orders.fit_scale),
                 amount=market.economics.tailoring_cost if noticed else 0.0,
             )
 

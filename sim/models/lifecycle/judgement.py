@@ -51,12 +51,12 @@ _SQRT2 = math.sqrt(2.0)
 def success_probability(market, pair: Pair) -> float:
     """Probability that the next order with this supplier goes well."""
     rel = market.rel
-    fit = pair.fit(rel.fit_scale)
+    fit = pair.fit(rel.orders.fit_scale)
     return (
         pair.supplier.quality
-        * (1.0 - rel.fit_weight * (1.0 - fit))
-        * (1.0 - rel.technology_weight * pair.technological)
-        * (1.0 - rel.time_weight * pair.time_distance)
+        * (1.0 - rel.orders.fit_weight * (1.0 - fit))
+        * (1.0 - rel.orders.technology_weight * pair.technological)
+        * (1.0 - rel.orders.time_weight * pair.time_distance)
     )
 
 
@@ -68,7 +68,7 @@ def value_of_success(fit: float, price: float) -> float:
 def expected_value(market, pair: Pair) -> float:
     """What the buyer expects an order with this supplier to be worth (value per order)."""
     return pair.reliability * value_of_success(
-        pair.fit(market.rel.fit_scale), pair.supplier.price
+        pair.fit(market.rel.orders.fit_scale), pair.supplier.price
     )
 
 
@@ -77,7 +77,7 @@ def offering_fit(market, buyer: Buyer, supplier: Supplier) -> float:
     requirements = buyer.requirements
     offering = offering_for(buyer, supplier)
     gap = math.hypot(offering[0] - requirements[0], offering[1] - requirements[1])
-    return max(0.0, 1.0 - gap / market.rel.fit_scale)
+    return max(0.0, 1.0 - gap / market.rel.orders.fit_scale)
 
 
 def prospect_value(market, buyer: Buyer, supplier: Supplier) -> float:
@@ -115,7 +115,7 @@ def best_alternative(market, buyer: Buyer) -> float:
 def credible_alternatives(market, pair: Pair) -> int:
     """Alternatives the buyer sees within ``credibility_margin`` of this supplier (C12)."""
     buyer = pair.buyer
-    bar = expected_value(market, pair) - market.rel.credibility_margin
+    bar = expected_value(market, pair) - market.rel.final.credibility_margin
     count = int(buyer.alternative_value >= bar)
     for supplier in buyer.aware:
         if supplier.active and not _paired(buyer, supplier):
@@ -127,12 +127,13 @@ def switching_penalty(market, pair: Pair) -> float:
     """Value per order the buyer gives up by leaving: its sunk adaptations (C9)."""
     cost = pair.switching_cost
     rel = market.rel
-    return rel.switching_weight * cost / (cost + rel.switching_cost_scale)
+    return rel.switching.switching_weight * cost / (cost + rel.switching.switching_cost_scale)
 
 
 def holding_value(market, pair: Pair) -> float:
     """The incumbent's value in a comparison: expected value plus switching penalty and inertia."""
-    return expected_value(market, pair) + switching_penalty(market, pair) + market.rel.inertia
+    inertia = market.rel.switching.inertia
+    return expected_value(market, pair) + switching_penalty(market, pair) + inertia
 
 
 def likely_below(market, pair: Pair, level: float) -> bool:
@@ -142,12 +143,12 @@ def likely_below(market, pair: Pair, level: float) -> bool:
     if spread <= 0.0:
         return reliability < level
     z = (level - reliability) / spread
-    return 0.5 * (1.0 + math.erf(z / _SQRT2)) >= market.rel.foresight
+    return 0.5 * (1.0 + math.erf(z / _SQRT2)) >= market.rel.trial.foresight
 
 
 def foresees_problems(market, pair: Pair) -> bool:
     """Whether the buyer's belief makes poor reliability likely (C5)."""
-    return likely_below(market, pair, market.rel.problem_level)
+    return likely_below(market, pair, market.rel.trial.problem_level)
 
 
 def outclassed(market, pair: Pair) -> bool:
@@ -164,13 +165,13 @@ def outclassed(market, pair: Pair) -> bool:
     rival = best_rival_value(market, pair.buyer)
     if rival <= 0.0:
         return False
-    value = value_of_success(pair.fit(market.rel.fit_scale), pair.supplier.price)
+    value = value_of_success(pair.fit(market.rel.orders.fit_scale), pair.supplier.price)
     return value <= 0.0 or likely_below(market, pair, rival / value)
 
 
 def update_commitment(market, pair: Pair) -> None:
     """Recompute both sides' commitment from trust, dependence and adaptations."""
-    scale = market.rel.switching_cost_scale
+    scale = market.rel.switching.switching_cost_scale
     trust = pair.trust
     buyer_sunk = pair.investment_buyer / (pair.investment_buyer + scale)
     supplier_sunk = pair.investment_supplier / (pair.investment_supplier + scale)
@@ -180,7 +181,7 @@ def update_commitment(market, pair: Pair) -> None:
 
 def development_cap(market, pair: Pair) -> float:
     """Largest volume share a developing relationship gets: it grows with trust (C7)."""
-    trial = market.rel.trial_share
+    trial = market.rel.trial.share
     return trial + (1.0 - trial) * max(0.0, (pair.trust - 0.5) / 0.5)
 
 

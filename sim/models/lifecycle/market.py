@@ -99,17 +99,17 @@ class Market:
         )
         # Flat copies of the parameters read on every order.
         rel = self.rel
-        self.fit_scale = rel.fit_scale
-        self.fit_weight = rel.fit_weight
-        self.technology_weight = rel.technology_weight
-        self.time_weight = rel.time_weight
-        self.social_keep = 1.0 - rel.social_learning
-        self.satisfaction_memory = rel.satisfaction_memory
-        self.choice_gamma = rel.choice_gamma
-        self.choice_beta = rel.choice_beta
-        self.trial_share = rel.trial_share
-        self.goodwill_history = rel.goodwill_history
-        self.care_step = rel.care_step
+        self.fit_scale = rel.orders.fit_scale
+        self.fit_weight = rel.orders.fit_weight
+        self.technology_weight = rel.orders.technology_weight
+        self.time_weight = rel.orders.time_weight
+        self.social_keep = 1.0 - rel.orders.social_learning
+        self.satisfaction_memory = rel.satisfaction.memory
+        self.choice_gamma = rel.choice.gamma
+        self.choice_beta = rel.choice.beta
+        self.trial_share = rel.trial.share
+        self.goodwill_history = rel.trust.goodwill_history
+        self.care_step = rel.trust.care_step
         self.handling_cost = self.economics.handling_cost
         self.stage_counts = [0] * 5
         self.buyers: list[Buyer] = []
@@ -241,10 +241,10 @@ class Market:
             self.post(institutional, (APPROACH, supplier))
             return
         if buyer.searching:
-            persuasion = self.rel.persuasion
+            persuasion = self.rel.switching.persuasion
         else:
             lowest = min((p.satisfaction for p in pairs if p.stage >= EARLY), default=0.0)
-            persuasion = self.rel.openness * (1.0 - lowest)
+            persuasion = self.rel.switching.openness * (1.0 - lowest)
         # An offer persuades in proportion to how it looks against the
         # buyer's outside options: half as often when merely equal to them.
         appeal = 0.5 + (prospect_value(self, buyer, supplier) - buyer.alternative_value) / 0.2
@@ -325,8 +325,8 @@ class Market:
 
         pair = Pair(buyer, supplier, self.env.now)
         reputation = min(0.98, max(0.02, supplier.reputation))
-        pair.set_prior(reputation, self.rel.prior_strength, self.rel.goodwill_weight)
-        pair.preference = prospect_value(self, buyer, supplier) / self.rel.choice_gamma
+        pair.set_prior(reputation, self.rel.trust.prior_strength, self.rel.trust.goodwill_weight)
+        pair.preference = prospect_value(self, buyer, supplier) / self.rel.choice.gamma
         buyer.pairs.append(pair)
         if supplier in buyer.aware:
             buyer.aware.remove(supplier)
@@ -356,7 +356,7 @@ class Market:
         pair.furthest = max(pair.furthest, stage)
         pair.review_token += 1
         if stage == EARLY:
-            pair.cap = self.rel.trial_share
+            pair.cap = self.rel.trial.share
             pair.trust_at_start = pair.trust
         self.allocate(pair.buyer)
         commitment_before = pair.commitment_buyer

@@ -73,7 +73,7 @@ class PairRecords:
         text["end_reason"].append("" if censored else pair.end_reason)
         self._flags["entrant"].append(pair.supplier.entrant)
         self._flags["censored"].append(censored)
-        fit = pair.fit(market.rel.fit_scale)
+        fit = pair.fit(market.rel.orders.fit_scale)
         values = (
             pair.start, market.horizon if censored else pair.end, *pair.t_stage[1:],
             pair.revenue, pair.margin, pair.cost_to_serve, pair.attention_cost,

@@ -15,7 +15,7 @@ Suggested functional forms chosen here:
   incumbents who stopped following their customers (C12).
 - Exits are Poisson: each buyer and supplier draws its exit time once.
 - A buyer's patience with a trial (its trial period) is drawn from
-  ``relationship.trial_period`` on a stream of its own, so it leaves the other
+  ``relationship.trial.period`` on a stream of its own, so it leaves the other
   draws of the market as they are.
 """
 
@@ -61,8 +61,8 @@ def draw_buyers(market, specs: list) -> list[Buyer]:
     alternative = _draw(profile.alternative_value, count, rng, 0.0, 1.0)
     centre = _draw(profile.buying_centre, count, rng, 1.0, 50.0)
     noise = rng.normal(0.0, 0.05, 2 * count).tolist()
-    trial = _draw(market.rel.trial_period, count, market.streams["patience"], 1.0, np.inf)
-    gamma = market.rel.choice_gamma
+    trial = _draw(market.rel.trial.period, count, market.streams["patience"], 1.0, np.inf)
+    gamma = market.rel.choice.gamma
     buyers = []
     for i, spec in enumerate(specs):
         market.next_buyer += 1
@@ -102,7 +102,7 @@ def draw_suppliers(market, profile, specs: list, entrant: bool) -> list[Supplier
     marketing = _draw(profile.marketing_rate, count, rng, 0.0, np.inf)
     capacity = _draw(profile.capacity, count, rng, 0.0, np.inf)
     skill = {name: _draw(getattr(skills, name), count, rng, 0.0, 1.0) for name in _SKILLS}
-    reputation_noise = rng.normal(0.0, market.rel.reputation_noise, count).tolist()
+    reputation_noise = rng.normal(0.0, market.rel.trust.reputation_noise, count).tolist()
     now = market.env.now
     suppliers = []
     for i, spec in enumerate(specs):

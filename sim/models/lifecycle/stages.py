@@ -67,7 +67,7 @@ def pre(market, pair: Pair):
     rel, buyer, supplier = market.rel, pair.buyer, pair.supplier
     draws = market.decision_draws
     gap = distance_gap(pair)
-    if gap > 0.0 and draws.uniform() < 1.0 - math.exp(-rel.distance_sensitivity * gap):
+    if gap > 0.0 and draws.uniform() < 1.0 - math.exp(-rel.trial.distance_sensitivity * gap):
         market.end_pair(pair, "distance", "too_far_apart")
         return None
     if prospect_value(market, buyer, supplier) < best_alternative(market, buyer):
@@ -80,13 +80,13 @@ def pre(market, pair: Pair):
     if forecast < market.policy.pursue_hurdle:
         market.end_pair(pair, "unprofitable", "not_worth_pursuing")
         return None
-    negotiation = rel.negotiation_time * (0.5 + pair.social) * (1.5 - supplier.negotiation)
+    negotiation = rel.trial.negotiation_time * (0.5 + pair.social) * (1.5 - supplier.negotiation)
     yield market.env.timeout(negotiation)
     if pair.ended:
         return None
     market.enter_stage(pair, EARLY, "negotiated")
-    if draws.uniform() < rel.large_project_probability * (0.5 + supplier.negotiation):
-        pair.cap = max(pair.cap, rel.large_project_share)
+    if draws.uniform() < rel.trial.large_project_probability * (0.5 + supplier.negotiation):
+        pair.cap = max(pair.cap, rel.trial.large_project_share)
         market.allocate(buyer)
     return early
 
@@ -115,7 +115,7 @@ def early(market, pair: Pair):
                     return None
                 gap = experienced_cultural_gap(pair)
                 if gap > 0.0 and market.decision_draws.uniform() < 1.0 - math.exp(
-                    -0.25 * rel.distance_sensitivity * gap
+                    -0.25 * rel.trial.distance_sensitivity * gap
                 ):
                     market.end_pair(pair, "distance", "cultural_friction")
                     return None
@@ -123,7 +123,7 @@ def early(market, pair: Pair):
                 market.enter_stage(pair, DEVELOPMENT, "trust_built")
                 return development
             if kind == REVIEW:
-                if pair.episodes >= rel.min_trial_episodes and outclassed(market, pair):
+                if pair.episodes >= rel.trial.min_episodes and outclassed(market, pair):
                     market.end_pair(pair, "competitor", "outclassed_in_trial")
                     return None
                 if _trial_failed(market, pair):
@@ -134,8 +134,8 @@ def early(market, pair: Pair):
 def _ready_for_development(market, pair: Pair) -> bool:
     rel = market.rel
     return (
-        pair.episodes >= rel.min_trial_episodes
-        and pair.trust >= rel.development_trust
+        pair.episodes >= rel.trial.min_episodes
+        and pair.trust >= rel.trial.development_trust
         and expected_value(market, pair) >= best_alternative(market, pair.buyer)
     )
 
@@ -147,7 +147,7 @@ def _trial_failed(market, pair: Pair) -> bool:
         return False
     if expected_value(market, pair) < best_alternative(market, pair.buyer):
         market.end_pair(pair, "competitor", "alternative_better_after_trial")
-    elif pair.trust < rel.development_trust:
+    elif pair.trust < rel.trial.development_trust:
         market.end_pair(pair, "poor_performance", "trust_not_built")
     elif pair.satisfaction < pair.buyer.search_threshold:
         market.end_pair(pair, "dissatisfaction", "trial_disappointed")
@@ -167,7 +167,7 @@ def development(market, pair: Pair):
 
 
 def _to_long_term(market, pair: Pair):
-    threshold = market.rel.commitment_threshold
+    threshold = market.rel.development.commitment_threshold
     if min(pair.commitment_buyer, pair.commitment_supplier) >= threshold:
         market.enter_stage(pair, LONG_TERM, "mutual_commitment")
         return long_term
@@ -236,10 +236,11 @@ def _to_final(market, pair: Pair):
 def _ready_for_final(market, pair: Pair) -> bool:
     rel = market.rel
     return (
-        market.env.now - pair.stage_since >= rel.final_min_stay
-        and pair.satisfaction >= rel.final_satisfaction
-        and min(pair.commitment_buyer, pair.commitment_supplier) >= rel.commitment_threshold
-        and credible_alternatives(market, pair) <= rel.final_max_alternatives
+        market.env.now - pair.stage_since >= rel.final.min_stay
+        and pair.satisfaction >= rel.final.satisfaction
+        and min(pair.commitment_buyer, pair.commitment_supplier)
+        >= rel.development.commitment_threshold
+        and credible_alternatives(market, pair) <= rel.final.max_alternatives
     )
 
 

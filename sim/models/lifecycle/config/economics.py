@@ -1,0 +1,32 @@
+"""The ``economics:`` section: money (C16)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sim.models.lifecycle.config._base import _Section
+from sim.units import PositiveWeeks
+
+
+class Economics(_Section):
+    """Money (C16): costs, investments and discounting."""
+
+    discount_rate: float = Field(
+        0.08, ge=0, le=10, description="annual discount rate; delta = ln(1 + rate) per year"
+    )
+    handling_cost: float = Field(
+        0.4, ge=0, description="cost to serve one order at full social distance, money per order"
+    )
+    conflict_cost: float = Field(3.0, ge=0, description="cost of handling one conflict, money")
+    attention_cost: float = Field(
+        0.3, ge=0, description="cost of one attention unit for one week, money"
+    )
+    adaptation_supplier: float = Field(40, ge=0, description="supplier adaptation, money")
+    adaptation_buyer: float = Field(25, ge=0, description="buyer adaptation, money")
+    tailoring_cost: float = Field(
+        3.0, ge=0, description="re-tailoring an offering after a noticed shift, money"
+    )
+    marketing_cost: float = Field(0.5, ge=0, description="cost of one marketing contact, money")
+    forecast_horizon: PositiveWeeks = Field(
+        260, description="horizon of the supplier's NPV forecasts, weeks"
+    )

@@ -1,0 +1,58 @@
+"""The ``skills:`` and ``policy:`` sections: how suppliers manage relationships."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sim.models.lifecycle.config._base import _beta, _Section
+from sim.units import Distribution
+
+
+class Skills(_Section):
+    """Relationship-management skills of the suppliers (C14, C15), each in [0,1]."""
+
+    negotiation: Distribution = Field(
+        default_factory=lambda: _beta(5, 5),
+        description="shortens negotiation and wins larger first orders, [0,1]",
+    )
+    problem_solving: Distribution = Field(
+        default_factory=lambda: _beta(5, 5),
+        description="prevents a failed order from turning into a conflict, [0,1]",
+    )
+    conflict_resolution: Distribution = Field(
+        default_factory=lambda: _beta(5, 5),
+        description="probability weight of resolving an open conflict, [0,1]",
+    )
+    customer_knowledge: Distribution = Field(
+        default_factory=lambda: _beta(5, 5),
+        description="knowledge of needs and buying centre; helps notice requirement shifts, [0,1]",
+    )
+
+
+class Attention(_Section):
+    """Attention a supplier's policy allocates to one account in each stage."""
+
+    pre: float = Field(0.5, ge=0, le=20, description="attention units per week")
+    early: float = Field(1.0, ge=0, le=20, description="attention units per week")
+    development: float = Field(1.2, ge=0, le=20, description="attention units per week")
+    long_term: float = Field(0.7, ge=0, le=20, description="attention units per week")
+    final: float = Field(0.6, ge=0, le=20, description="attention units per week")
+
+
+class Policy(_Section):
+    """Supplier relationship policies (C11, C16)."""
+
+    attention: Attention = Field(default_factory=Attention, description="allocation by stage")
+    adaptation_trust: float = Field(
+        0.7, ge=0, le=1, description="trust the supplier needs to see before adapting, [0,1]"
+    )
+    adaptation_hurdle: float = Field(
+        0.3, ge=0, le=100,
+        description="forecast NPV gain must exceed this multiple of the investment (ratio)",
+    )
+    pursue_hurdle: float = Field(
+        0.0, ge=-1e9, le=1e9, description="forecast NPV a prospect must clear to be pursued, money"
+    )
+    drop_unprofitable: bool = Field(
+        True, description="drop accounts whose forecast NPV of keeping them is negative"
+    )
