@@ -1,7 +1,7 @@
 """The ``dyadsim reproduce`` command: check the models against published results.
 
 :func:`register` adds it to the Typer app of :mod:`sim.cli`. It runs the
-reproductions of :mod:`sim.reproduce`, prints one row per check (name,
+reproductions of :mod:`reproduce`, prints one row per check (name,
 source, expected, measured, pass or fail) and writes the report bundle. The
 exit code is 0 only when every check passes, 1 when one fails, 2 for an
 unknown name.
@@ -40,8 +40,8 @@ def reproduce(
         "--list", help="list the reproductions and their claims, run nothing")] = False,
 ) -> None:
     """Run the models against published results and report pass or fail for each."""
-    from sim.reproduce import REPRODUCTIONS, Settings, reproduction, run_checks, write_report
-    from sim.reproduce.report import write_docs
+    from reproduce import REPRODUCTIONS, Settings, reproduction, run_checks, write_report
+    from reproduce.report import write_docs
 
     unknown = [name for name in names or () if name not in REPRODUCTIONS]
     if unknown:

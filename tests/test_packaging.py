@@ -28,6 +28,7 @@ def test_a_built_wheel_carries_the_scenarios_and_the_console_script(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for scenario in (ROOT / "scenarios").glob("*.yaml"):
         assert f"scenarios/{scenario.name}" in names
-    assert "sim/models/markov.py" in names
+    for module in ("sim/models/markov.py", "analysis/__init__.py", "reproduce/__init__.py"):
+        assert module in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "dyadsim = sim.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -10,13 +10,13 @@ import pytest
 from reproduce_cli import call_reproduce
 
 from analysis.plots import new_figure, save
+from reproduce import REPRODUCTIONS, Check, Settings, Verdict, reproduction, write_report
+from reproduce.framework import mean_interval, vote
+from reproduce.lifecycle import dissolution_exposure, pooled_resamples
+from reproduce.loyalty_hysteresis import threshold
+from reproduce.loyalty_transition import crossing
+from reproduce.report import write_docs
 from sim.cli_reproduce import WIDE, results_table, short_source
-from sim.reproduce import REPRODUCTIONS, Check, Settings, Verdict, reproduction, write_report
-from sim.reproduce.framework import mean_interval, vote
-from sim.reproduce.lifecycle import dissolution_exposure, pooled_resamples
-from sim.reproduce.loyalty_hysteresis import threshold
-from sim.reproduce.loyalty_transition import crossing
-from sim.reproduce.report import write_docs
 
 
 def test_vote_needs_ninety_percent_of_seeds():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from reproduce_cli import call_reproduce
 
-from sim.reproduce import REPRODUCTIONS
+from reproduce import REPRODUCTIONS
 
 
 @pytest.mark.slow

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.reproduce import REPRODUCTIONS
+from reproduce import REPRODUCTIONS
 
 KNOWN_FAILURES: dict[str, str] = {}
 """Reproductions the lifecycle model does not show yet, with what is missing.

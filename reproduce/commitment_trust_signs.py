@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.plots import OKABE_ITO, new_figure, save
-from sim.reproduce.framework import Check, Context, Verdict, mean_interval
-from sim.reproduce.lifecycle import WEEKS_PER_YEAR, baseline, horizon_of, run, snapshot
+from reproduce.framework import Check, Context, Verdict, mean_interval
+from reproduce.lifecycle import WEEKS_PER_YEAR, baseline, horizon_of, run, snapshot
 
 NAME = "commitment-trust-signs"
 SOURCE = ("Morgan, R. M. & Hunt, S. D. (1994) The commitment-trust theory of relationship "

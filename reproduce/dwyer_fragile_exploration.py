@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.plots import OKABE_ITO, new_figure, save, stage_label
-from sim.reproduce.framework import Check, Context, Verdict, mean_interval, vote
-from sim.reproduce.lifecycle import WEEKS_PER_YEAR, baseline, stage_hazards
+from reproduce.framework import Check, Context, Verdict, mean_interval, vote
+from reproduce.lifecycle import WEEKS_PER_YEAR, baseline, stage_hazards
 
 NAME = "dwyer-fragile-exploration"
 SOURCE = ("Dwyer, F. R., Schurr, P. H. & Oh, S. (1987) Developing buyer-seller relationships. "

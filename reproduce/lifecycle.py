@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.reproduce.framework import Context
+from reproduce.framework import Context
 
 __all__ = [
     "ACTIVE_STAGES",

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.plots import OKABE_ITO, new_figure, panel_title, save, stage_label
-from sim.reproduce.framework import Check, Context, Verdict, vote
-from sim.reproduce.lifecycle import baseline, cluster_bootstrap, pooled_resamples
+from reproduce.framework import Check, Context, Verdict, vote
+from reproduce.lifecycle import baseline, cluster_bootstrap, pooled_resamples
 
 NAME = "ford-stage-profile"
 SOURCE = ("Ford, D. (1980) The development of buyer-seller relationships in industrial "

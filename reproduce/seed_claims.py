@@ -16,8 +16,8 @@ import pandas as pd
 from scipy import stats
 
 from analysis.plots import OKABE_ITO, new_figure, panel_title, save
-from sim.reproduce.framework import Check, Context, Verdict, mean_interval, vote
-from sim.reproduce.lifecycle import WEEKS_PER_YEAR, began, run
+from reproduce.framework import Check, Context, Verdict, mean_interval, vote
+from reproduce.lifecycle import WEEKS_PER_YEAR, began, run
 
 NAME = "seed-claims"
 SOURCE = ("Ford, D. (1980) The development of buyer-seller relationships in industrial "

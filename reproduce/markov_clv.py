@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.plots import OKABE_ITO, new_figure, save
-from sim.reproduce.framework import Check, Context, Verdict, mean_interval
+from reproduce.framework import Check, Context, Verdict, mean_interval
 
 NAME = "markov-clv"
 SOURCE = ("Pfeifer, P. E. & Carraway, R. L. (2000) Modeling customer relationships as "

@@ -21,8 +21,8 @@ from pathlib import Path
 import jinja2
 
 from analysis import templates
-from sim import __version__
-from sim.reproduce.framework import Check, Settings
+from reproduce.framework import Check, Settings
+from sim.version import __version__
 
 __all__ = ["markdown", "write_docs", "write_report"]
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.plots import OKABE_ITO, new_figure, save
-from sim.reproduce.framework import Check, Context, Verdict
-from sim.reproduce.lifecycle import (
+from reproduce.framework import Check, Context, Verdict
+from reproduce.lifecycle import (
     WEEKS_PER_YEAR,
     cluster_bootstrap,
     dissolution_exposure,

@@ -12,8 +12,8 @@ import numpy as np
 
 from analysis.plots import OKABE_ITO, new_figure, save
 from analysis.stats import life_table_hazard
-from sim.reproduce.framework import Check, Context, Verdict
-from sim.reproduce.lifecycle import WEEKS_PER_YEAR, baseline, began
+from reproduce.framework import Check, Context, Verdict
+from reproduce.lifecycle import WEEKS_PER_YEAR, baseline, began
 
 NAME = "liability-of-adolescence"
 SOURCE = ("Levinthal, D. A. & Fichman, M. (1988) Dynamics of interorganizational attachments: "

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.plots import OKABE_ITO, new_figure, save
-from sim.reproduce.framework import Check, Context, Verdict, mean_interval
-from sim.reproduce.lifecycle import WEEKS_PER_YEAR, baseline, horizon_of
+from reproduce.framework import Check, Context, Verdict, mean_interval
+from reproduce.lifecycle import WEEKS_PER_YEAR, baseline, horizon_of
 
 NAME = "trust-and-age"
 SOURCE = ("Vanneste, B. S., Puranam, P. & Kretschmer, T. (2014) Trust over time in exchange "

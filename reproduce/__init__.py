@@ -1,12 +1,12 @@
 """Reproductions: the models checked against published results.
 
 Each reproduction is a small module of this package (see
-:mod:`sim.reproduce.framework` for what it provides). :data:`REPRODUCTIONS`
+:mod:`reproduce.framework` for what it provides). :data:`REPRODUCTIONS`
 lists them in the order the report shows them; :func:`run_checks` runs some
 or all of them and :func:`write_report` writes ``reproduce.md``,
 ``reproduce.html``, ``results.json`` and the figures into a folder.
 
-    from sim.reproduce import Settings, run_checks
+    from reproduce import Settings, run_checks
     checks = run_checks(["markov-clv"], Settings(quick=True))
     checks[0].passed
 """
@@ -19,8 +19,8 @@ import time
 from collections.abc import Sequence
 from types import ModuleType
 
-from sim.reproduce.framework import Check, Context, Settings, Verdict
-from sim.reproduce.report import write_report
+from reproduce.framework import Check, Context, Settings, Verdict
+from reproduce.report import write_report
 
 __all__ = [
     "REPRODUCTIONS",
@@ -36,16 +36,16 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 REPRODUCTIONS = {
-    "markov-clv": "sim.reproduce.markov_clv",
-    "loyalty-transition": "sim.reproduce.loyalty_transition",
-    "loyalty-hysteresis": "sim.reproduce.loyalty_hysteresis",
-    "ford-stage-profile": "sim.reproduce.ford_stage_profile",
-    "dwyer-fragile-exploration": "sim.reproduce.dwyer_fragile_exploration",
-    "liability-of-adolescence": "sim.reproduce.liability_of_adolescence",
-    "trust-and-age": "sim.reproduce.trust_and_age",
-    "competition-raises-dissolution": "sim.reproduce.competition_raises_dissolution",
-    "commitment-trust-signs": "sim.reproduce.commitment_trust_signs",
-    "seed-claims": "sim.reproduce.seed_claims",
+    "markov-clv": "reproduce.markov_clv",
+    "loyalty-transition": "reproduce.loyalty_transition",
+    "loyalty-hysteresis": "reproduce.loyalty_hysteresis",
+    "ford-stage-profile": "reproduce.ford_stage_profile",
+    "dwyer-fragile-exploration": "reproduce.dwyer_fragile_exploration",
+    "liability-of-adolescence": "reproduce.liability_of_adolescence",
+    "trust-and-age": "reproduce.trust_and_age",
+    "competition-raises-dissolution": "reproduce.competition_raises_dissolution",
+    "commitment-trust-signs": "reproduce.commitment_trust_signs",
+    "seed-claims": "reproduce.seed_claims",
 }
 """Name of each reproduction and the module that implements it, in report order."""
 
