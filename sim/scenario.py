@@ -29,8 +29,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.models.lifecycle.config import LifecycleConfig
-from sim.models.loyalty import LoyaltyConfig
-from sim.models.markov import MarkovConfig
+from sim.models.loyalty_config import LoyaltyConfig
+from sim.models.markov_config import MarkovConfig
 from sim.units import PositiveWeeks, Weeks
 from sim.values import read_value
 from sim.yamlsource import Problem, ScenarioError, SourceMap, format_path, load_yaml

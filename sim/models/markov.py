@@ -15,114 +15,16 @@ is what makes this model a check of the whole pipeline.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import numpy as np
 import pandas as pd
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
 
 from sim.engine import Streams
+from sim.models.markov_config import MarkovConfig, finished_states
 
 __all__ = ["MarkovConfig", "analytic_value", "simulate", "summarize"]
 
 DISCOUNT_FLOOR = 1e-9
 """An open-ended run stops once the discount factor falls below this."""
-
-MIN_OPEN_ENDED_RATE = 2e-4
-"""Below this rate an open-ended chain that never ends would need over 100,000 periods."""
-
-
-def _row_sums_to_one(row: list[float]) -> list[float]:
-    total = sum(row)
-    if abs(total - 1.0) > 1e-9:
-        raise ValueError(f"transition row must sum to 1, sums to {total:.12g}")
-    return row
-
-
-Probability = Annotated[float, Field(ge=0, le=1)]
-TransitionRow = Annotated[list[Probability], AfterValidator(_row_sums_to_one)]
-
-
-class MarkovConfig(BaseModel):
-    """The ``markov:`` section: states, transitions, rewards and discounting."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    states: list[str] = Field(min_length=2, description="names of the states, in matrix order")
-    start: str = Field(description="state every customer starts in")
-    transition: list[TransitionRow] = Field(
-        description="transition probabilities per period; rows: from, columns: to; rows sum to 1"
-    )
-    reward: list[float] = Field(
-        description="money per period in each state, booked at the start of the period"
-    )
-    discount_rate: float = Field(ge=0, le=10, description="discount rate per period (0.2 = 20%)")
-    customers: int = Field(10_000, ge=1, le=100_000_000, description="customers per replication")
-    periods: int | None = Field(
-        None, ge=1,
-        description="finite horizon in periods; null: until absorbed or the discount factor "
-        "is below 1e-9",
-    )
-
-    @field_validator("states")
-    @classmethod
-    def _unique_states(cls, states: list[str]) -> list[str]:
-        duplicated = sorted({s for s in states if states.count(s) > 1})
-        if duplicated:
-            raise ValueError(f"state names must be unique, repeated: {', '.join(duplicated)}")
-        return states
-
-    @field_validator("start")
-    @classmethod
-    def _known_start(cls, start: str, info: ValidationInfo) -> str:
-        states = info.data.get("states")
-        if states is not None and start not in states:
-            raise ValueError(f"unknown state {start!r}; states are {', '.join(states)}")
-        return start
-
-    @field_validator("transition")
-    @classmethod
-    def _square(cls, rows: list[list[float]], info: ValidationInfo) -> list[list[float]]:
-        states = info.data.get("states")
-        if states is None:
-            return rows
-        if len(rows) != len(states):
-            raise ValueError(f"needs {len(states)} rows (one per state), got {len(rows)}")
-        for index, row in enumerate(rows):
-            if len(row) != len(states):
-                raise ValueError(f"row {index} needs {len(states)} columns, got {len(row)}")
-        return rows
-
-    @model_validator(mode="after")
-    def _open_ended_run_ends(self):
-        if self.periods is not None or self.transition is None:
-            return self
-        P = np.asarray(self.transition, dtype=float)
-        live = ~_finished_states(P, np.asarray(self.reward, dtype=float))
-        leaves = np.max(np.abs(np.linalg.eigvals(P[np.ix_(live, live)])), initial=0.0) < 1 - 1e-12
-        if not leaves and self.discount_rate < MIN_OPEN_ENDED_RATE:
-            raise ValueError(
-                "with periods null the run lasts until every customer is in a state that keeps "
-                "it and earns nothing, or until discounting makes the rest negligible; this "
-                f"chain never ends and discount_rate < {MIN_OPEN_ENDED_RATE}: set periods"
-            )
-        return self
-
-    @field_validator("reward")
-    @classmethod
-    def _one_reward_per_state(cls, reward: list[float], info: ValidationInfo) -> list[float]:
-        states = info.data.get("states")
-        if states is not None and len(reward) != len(states):
-            raise ValueError(f"needs {len(states)} values (one per state), got {len(reward)}")
-        return reward
 
 
 def analytic_value(config: MarkovConfig) -> dict[str, float]:
@@ -132,7 +34,7 @@ def analytic_value(config: MarkovConfig) -> dict[str, float]:
     M = P / (1.0 + config.discount_rate)
     if config.periods is None:
         # finished states are worth nothing; solve for the others (d = 0 allowed)
-        live = ~_finished_states(P, R)
+        live = ~finished_states(P, R)
         values = np.zeros_like(R)
         values[live] = np.linalg.solve(np.eye(live.sum()) - M[np.ix_(live, live)], R[live])
     else:
@@ -142,11 +44,6 @@ def analytic_value(config: MarkovConfig) -> dict[str, float]:
             values += term
             term = M @ term
     return dict(zip(config.states, values.tolist(), strict=True))
-
-
-def _finished_states(P: np.ndarray, R: np.ndarray) -> np.ndarray:
-    """States a customer never leaves and that earn nothing (absorbed for good)."""
-    return (np.isclose(np.diag(P), 1.0)) & (R == 0)
 
 
 def simulate(scenario, seed: np.random.SeedSequence, *, events: bool = False) -> dict:
@@ -159,7 +56,7 @@ def simulate(scenario, seed: np.random.SeedSequence, *, events: bool = False) ->
     cumulative[:, -1] = 1.0
     k, n = len(config.states), config.customers
     absorbing = np.isclose(np.diag(P), 1.0)
-    finished = _finished_states(P, R)
+    finished = finished_states(P, R)
     start = config.states.index(config.start)
 
     state = np.full(n, start, dtype=np.int64)
