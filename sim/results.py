@@ -9,26 +9,43 @@ Layout::
     events.parquet      only when events were asked for
     summary.json        key figures of the model
     shards/NNNNN/       one folder per finished replication while a run is not complete
+    .lock               held (``flock``) by the one run writing to the folder
 
-Each replication's tables are written to a temporary folder and renamed into
-place in one step, so a shard is either whole or absent: an interrupted run
-keeps every finished replication and can be resumed.
+Each replication's tables are written to a temporary folder, then a small
+record of what was written (run, row counts, columns and types) is written
+last, and the folder is renamed into place in one step. A shard is used only
+when its record matches its files and the run: a missing, partial, foreign or
+corrupt shard is set aside and its replication run again.
+
+Files are created with the user's umask (normally 0644), so colleagues on
+shared storage can read them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["TABLES", "Bundle", "BundleError", "Results", "fresh_folder", "load_results"]
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: runs are not locked
+    fcntl = None
+
+__all__ = ["TABLES", "Bundle", "BundleError", "Results", "fresh_folder", "load_results",
+           "run_identity"]
 
 TABLES = ("pairs", "timeseries", "events")
+RECORD = "record.json"
+LOCK = ".lock"
 
 
 class BundleError(Exception):
@@ -89,6 +106,22 @@ def fresh_folder(base: Path) -> Path:
     return candidate
 
 
+def run_identity(manifest: dict) -> str:
+    """A short fingerprint of what a run simulates (scenario, seed, events).
+
+    Two runs with the same identity produce the same shard for the same
+    replication; a shard with another identity is foreign to the bundle.
+    """
+    keys = {name: manifest.get(name) for name in ("scenario", "seed", "events")}
+    text = json.dumps(keys, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _temporary(path: Path) -> Path:
+    """A fresh name beside ``path`` (created by the writer, so with the user's umask)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
 def _write_json(path: Path, data: dict) -> None:
     """Write JSON atomically (temporary file, then rename)."""
     text = json.dumps(data, indent=2, default=str, allow_nan=True)
@@ -96,14 +129,20 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def _atomic_write(path: Path, write) -> None:
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
+    tmp = _temporary(path)
     try:
-        write(Path(tmp))
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def describe_error(error: OSError) -> str:
+    """An OS error in one line, without Python's ``[Errno N]`` prefix."""
+    reason = error.strerror or str(error)
+    where = f": {error.filename}" if error.filename else ""
+    return f"{reason}{where}"
 
 
 class Bundle:
@@ -111,6 +150,7 @@ class Bundle:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._lock = None
 
     @property
     def shards(self) -> Path:
@@ -123,50 +163,111 @@ class Bundle:
     def is_bundle(self) -> bool:
         return self.manifest_path.exists()
 
-    def prepare(self, *, force: bool = False) -> None:
-        """Make an empty bundle folder; refuse to overwrite a non-empty one unless forced."""
+    def _contents(self) -> list[Path]:
+        return [p for p in self.path.iterdir() if p.name != LOCK]
+
+    def check_target(self, *, force: bool = False) -> None:
+        """Refuse a target that is a file, a non-empty folder (unless forced) or not a bundle."""
         if self.path.exists() and not self.path.is_dir():
             raise BundleError(f"{self.path} exists and is not a folder")
-        if self.path.exists() and any(self.path.iterdir()):
-            if not force:
-                raise BundleError(
-                    f"{self.path} is not empty; use --resume to complete it "
-                    "or --force to replace it"
-                )
-            if not self.is_bundle():
-                raise BundleError(f"{self.path} is not a results bundle; refusing to replace it")
-            shutil.rmtree(self.path)
+        if not self.path.exists() or not self._contents():
+            return
+        if not force:
+            raise BundleError(
+                f"{self.path} is not empty; use --resume to complete it or --force to replace it"
+            )
+        if not self.is_bundle():
+            raise BundleError(f"{self.path} is not a results bundle; refusing to replace it")
+
+    def prepare(self, *, force: bool = False) -> None:
+        """Make an empty bundle folder; refuse to overwrite a non-empty one unless forced."""
+        self.check_target(force=force)
+        for item in self._contents() if self.path.exists() else ():
+            if item.is_dir() and not item.is_symlink():
+                shutil.rmtree(item)
+            else:
+                item.unlink()
         self.shards.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def claim(self) -> Iterator[None]:
+        """Own the folder for one run: a second run on it gets a :class:`BundleError`.
+
+        The lock is an OS-level ``flock`` on ``.lock``: the kernel releases it
+        when the process ends, however it ends, so a killed run never leaves
+        the folder locked.
+        """
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path / LOCK, "a")  # noqa: SIM115 - held for the whole run
+        except OSError as error:
+            raise BundleError(f"cannot use {self.path} as a results folder: "
+                              f"{describe_error(error)}") from None
+        try:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise BundleError(
+                        f"{self.path} is in use by another run; wait for it to finish "
+                        "or choose another --out"
+                    ) from None
+            self._lock = handle
+            self._remove_leftovers()
+            yield
+        finally:
+            self._lock = None
+            handle.close()
+
+    def _remove_leftovers(self) -> None:
+        """Temporary files and folders of a run that died (safe: we hold the lock)."""
+        for folder in (self.path, self.shards):
+            if folder.is_dir():
+                for item in folder.glob(".*.tmp"):
+                    shutil.rmtree(item, ignore_errors=True) if item.is_dir() else item.unlink()
 
     # -- manifest
 
     def read_manifest(self) -> dict:
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, NotADirectoryError):
             raise BundleError(f"{self.path} is not a results bundle (no manifest.json)") from None
-        except json.JSONDecodeError as error:
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise BundleError(f"{self.manifest_path}: unreadable: {error}") from None
+        except OSError as error:
+            raise BundleError(f"{self.manifest_path}: {describe_error(error)}") from None
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("scenario"), dict):
+            raise BundleError(f"{self.manifest_path}: not the manifest of a run")
+        return manifest
 
     def write_manifest(self, manifest: dict) -> None:
         _write_json(self.manifest_path, manifest)
 
     # -- shards
 
+    def shard(self, replication: int) -> Path:
+        return self.shards / f"{replication:05d}"
+
     def finished(self) -> set[int]:
-        """Replications whose shard is complete."""
+        """Replications with a shard folder (whole or not: see :meth:`verified`)."""
         if not self.shards.exists():
             return set()
         return {int(p.name) for p in self.shards.iterdir() if p.is_dir() and p.name.isdigit()}
 
-    def write_shard(self, replication: int, tables: dict[str, pd.DataFrame]) -> None:
-        """Write one replication's tables and rename them into place in one step."""
+    def write_shard(self, replication: int, tables: dict[str, pd.DataFrame],
+                    identity: str = "") -> None:
+        """Write one replication's tables, then its record, and rename them into place."""
         self.shards.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=self.shards, prefix=f".{replication:05d}."))
+        target = self.shard(replication)
+        tmp = _temporary(target)
+        tmp.mkdir()
         try:
             for name, table in tables.items():
                 table.to_parquet(tmp / f"{name}.parquet", index=False)
-            target = self.shards / f"{replication:05d}"
+            record = {"replication": replication, "run": identity,
+                      "tables": {name: _describe(tmp / f"{name}.parquet") for name in tables}}
+            _write_json(tmp / RECORD, record)  # last: a shard with a record is whole
             if target.exists():
                 shutil.rmtree(target)
             os.replace(tmp, target)
@@ -174,16 +275,48 @@ class Bundle:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
 
-    def read_shards(self, replications) -> dict[str, pd.DataFrame]:
-        """Concatenate the shards of ``replications``, in replication order."""
+    def verified(self, total: int, identity: str) -> tuple[set[int], dict[int, str]]:
+        """Shards that are whole and belong to this run, and what is wrong with the others.
+
+        Only the files' metadata is read (row counts and schema against the
+        shard's record); the data itself is checked by :meth:`read_shards`.
+        """
+        good: set[int] = set()
+        problems: dict[int, str] = {}
+        for replication in sorted(self.finished()):
+            if replication >= total:
+                problems[replication] = "not a replication of this run"
+                continue
+            problem = _shard_problem(self.shard(replication), replication, identity)
+            if problem:
+                problems[replication] = problem
+            else:
+                good.add(replication)
+        return good, problems
+
+    def set_aside(self, replication: int) -> None:
+        """Remove a rejected shard, so its replication is run again."""
+        shutil.rmtree(self.shard(replication), ignore_errors=True)
+
+    def read_shards(self, replications) -> tuple[dict[str, pd.DataFrame], dict[int, str]]:
+        """Concatenate the shards of ``replications``, in replication order.
+
+        Returns the tables and, for each shard that cannot be read, why; those
+        are left out, never merged in part.
+        """
         combined: dict[str, list[pd.DataFrame]] = {}
+        unreadable: dict[int, str] = {}
         for replication in sorted(replications):
-            folder = self.shards / f"{replication:05d}"
-            for name in TABLES:
-                file = folder / f"{name}.parquet"
-                if file.exists():
-                    combined.setdefault(name, []).append(pd.read_parquet(file))
-        return {name: _concat(frames) for name, frames in combined.items()}
+            folder = self.shard(replication)
+            try:
+                frames = {file.stem: pd.read_parquet(file) for file in
+                          (folder / f"{name}.parquet" for name in TABLES) if file.exists()}
+            except Exception as error:  # any damage in a shard means: run it again
+                unreadable[replication] = f"unreadable data ({type(error).__name__})"
+                continue
+            for name, frame in frames.items():
+                combined.setdefault(name, []).append(frame)
+        return {name: _concat(frames) for name, frames in combined.items()}, unreadable
 
     def remove_shards(self) -> None:
         shutil.rmtree(self.shards, ignore_errors=True)
@@ -208,13 +341,57 @@ class Bundle:
         for name in TABLES:
             file = self.path / f"{name}.parquet"
             if file.exists():
-                tables[name] = pd.read_parquet(file)
+                try:
+                    tables[name] = pd.read_parquet(file)
+                except Exception as error:
+                    raise BundleError(f"{file}: unreadable ({type(error).__name__})") from None
         if "pairs" not in tables or "timeseries" not in tables:
             raise BundleError(f"{self.path} has no combined tables yet; resume the run first")
         summary_file = self.path / "summary.json"
         summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
         return Results(manifest, tables["pairs"], tables["timeseries"], tables.get("events"),
                        summary, self.path)
+
+
+def _describe(file: Path) -> dict:
+    """Row count and column types of a parquet file, as its shard record keeps them."""
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(file)
+    return {"rows": parquet.metadata.num_rows,
+            "columns": [[f.name, str(f.type)] for f in parquet.schema_arrow]}
+
+
+def _shard_problem(folder: Path, replication: int, identity: str) -> str | None:
+    """Why the shard in ``folder`` cannot be used, or None when it is whole and ours."""
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "incomplete (no record)"
+    except (OSError, ValueError):
+        return "unreadable record"
+    if not isinstance(record, dict) or record.get("replication") != replication:
+        return "record of another replication"
+    if identity and record.get("run") != identity:
+        return "written by another run (other scenario, seed or events)"
+    expected = record.get("tables")
+    if not isinstance(expected, dict) or not {"pairs", "timeseries"} <= set(expected):
+        return "record lists no tables"
+    present = {p.stem for p in folder.glob("*.parquet")}
+    if present != set(expected):
+        missing = sorted(set(expected) - present) or sorted(present - set(expected))
+        return f"tables do not match its record ({', '.join(missing)})"
+    for name, described in expected.items():
+        try:
+            actual = _describe(folder / f"{name}.parquet")
+        except Exception as error:
+            return f"{name}.parquet unreadable ({type(error).__name__})"
+        if actual["rows"] != described.get("rows"):
+            return (f"{name}.parquet has {actual['rows']} rows, "
+                    f"its record says {described.get('rows')}")
+        if actual["columns"] != described.get("columns"):
+            return f"{name}.parquet columns differ from its record"
+    return None
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

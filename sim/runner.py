@@ -5,34 +5,40 @@ Replication ``i`` of master seed ``s`` always simulates with
 so results do not depend on the number of workers, the executor or the order
 in which replications finish.
 
-Executors: ``local`` runs replications in a process pool (spawned processes,
-so it also works from a notebook; with one worker, in this process) and
-``dask`` submits them to a Dask cluster (``scheduler`` address, or a
-``LocalCluster`` started for the run).
+Executors (:mod:`sim.executors`): ``local`` runs replications in worker
+processes (spawned, so it also works from a notebook; with one worker and no
+time limit, in this process) and ``dask`` submits them to a Dask cluster
+(``scheduler`` address, or a ``LocalCluster`` started for the run).
+
+A run owns its results folder (a second run on it is refused), writes each
+replication as it finishes, and survives what can go wrong: a replication
+that raises, runs out of time or loses its worker is recorded as failed; a
+damaged shard is set aside and run again by :func:`resume`; Ctrl-C or a full
+disk leave a partial bundle that :func:`resume` completes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import multiprocessing
+import functools
+import math
 import os
-import signal
-import threading
 import traceback
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from sim.engine import replication_seed
+from sim.executors import ExecutorError, connect, outcomes
 from sim.models import get_model
-from sim.results import Bundle, BundleError, Results
-from sim.scenario import Scenario, load_scenario, validate
+from sim.results import Bundle, BundleError, Results, describe_error, run_identity
+from sim.scenario import MAX_REPLICATIONS, Scenario, load_scenario, validate
 from sim.version import __version__
 
-__all__ = ["Outcome", "RunInterrupted", "resume", "run", "run_replication"]
+__all__ = ["ExecutorError", "Outcome", "RunFailed", "RunInterrupted", "resume", "run",
+           "run_replication"]
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` each time a replication finishes."""
@@ -61,6 +67,36 @@ def run_replication(scenario: Scenario, seed: int, replication: int, events: boo
         return Outcome(replication, None, traceback.format_exc())
 
 
+class RunInterrupted(KeyboardInterrupt):
+    """The run was interrupted; ``results`` holds what had finished (status ``partial``)."""
+
+    def __init__(self, results: Results):
+        super().__init__("run interrupted")
+        self.results = results
+
+
+class RunFailed(Exception):
+    """No replication succeeded; the message gives the first failure's error.
+
+    ``manifest`` lists every failure with its traceback; ``path`` is the
+    bundle (None without one), which :func:`resume` can complete after a fix.
+    """
+
+    def __init__(self, manifest: dict, path: Path | None):
+        self.manifest, self.path = manifest, path
+        first = manifest["failures"][0] if manifest["failures"] else None
+        message = "every replication failed"
+        if first:
+            message += f"; the first, replication {first['replication']}: " \
+                       f"{_last_line(first['traceback'])}"
+        super().__init__(message)
+
+
+def _last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else text
+
+
 def run(
     scenario: Scenario | str | Path,
     replications: int | None = None,
@@ -73,23 +109,26 @@ def run(
     force: bool = False,
     events: bool = False,
     csv: bool = False,
+    timeout: float | None = None,
     progress: Progress | None = None,
 ) -> Results:
     """Run the replications of ``scenario`` (a Scenario, a file or a bundled name).
 
-    ``replications`` and ``seed`` default to the scenario's own. With ``out``
-    the results are written as a bundle (see :mod:`sim.results`) as they
-    finish; an existing non-empty folder is refused unless ``force``.
+    ``replications`` and ``seed`` default to the scenario's own, ``timeout``
+    (seconds of real time per replication) to the scenario's ``timeout``. With
+    ``out`` the results are written as a bundle (see :mod:`sim.results`) as
+    they finish; an existing non-empty folder is refused unless ``force``.
     Interrupting (Ctrl-C) keeps every finished replication and marks the bundle
-    ``partial``; :func:`resume` completes it. A replication that raises is
-    recorded as failed and the others go on.
+    ``partial``; :func:`resume` completes it. A replication that raises, runs
+    out of time or loses its worker is recorded as failed and the others go
+    on; when none succeeds, :class:`RunFailed` is raised.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     replications = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
-    if replications < 1:
-        raise ValueError(f"replications must be at least 1, got {replications}")
+    timeout = scenario.timeout if timeout is None else timeout
+    _check_counts(replications, workers, timeout)
     manifest = {
         "dyadsim_version": __version__,
         "scenario": scenario.model_dump(mode="json", by_alias=True),
@@ -98,14 +137,19 @@ def run(
         "replications": replications,
         "events": events,
         "csv": csv,
+        "timeout": timeout,
         "status": "running",
         "started": _now(),
     }
-    bundle = None
-    if out is not None:
-        bundle = Bundle(Path(out))
-        bundle.prepare(force=force)
-    return _execute(scenario, manifest, bundle, set(), workers, executor, scheduler, progress)
+    workers = workers or os.cpu_count() or 1
+    if out is None:
+        with connect(executor, workers, scheduler) as dask:
+            return _execute(scenario, manifest, None, set(), workers, dask, progress)
+    bundle = Bundle(Path(out))
+    bundle.check_target(force=force)
+    with connect(executor, workers, scheduler) as dask, bundle.claim():
+        _prepare(bundle, force)
+        return _execute(scenario, manifest, bundle, set(), workers, dask, progress)
 
 
 def resume(
@@ -114,39 +158,77 @@ def resume(
     workers: int | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    timeout: float | None = None,
     progress: Progress | None = None,
 ) -> Results:
-    """Run only the replications a bundle is missing (unfinished or failed) and combine."""
+    """Run the replications a bundle is missing (unfinished, failed or damaged) and combine.
+
+    Every shard is checked against its record first; one that is missing,
+    partial, foreign or corrupt is set aside (listed in the manifest's
+    ``rejected``) and its replication run again.
+    """
     bundle = Bundle(Path(out))
-    manifest = bundle.read_manifest()
-    scenario = validate(manifest["scenario"])
-    if manifest.get("status") == "complete":
-        return bundle.load()
-    done = bundle.finished()
-    manifest["resumed"] = _now()
-    return _execute(scenario, manifest, bundle, done, workers, executor, scheduler, progress)
+    bundle.read_manifest()  # a bundle, before a lock file is made in it
+    _check_counts(1, workers, timeout)
+    workers = workers or os.cpu_count() or 1
+    with connect(executor, workers, scheduler) as dask, bundle.claim():
+        manifest = bundle.read_manifest()
+        if manifest.get("status") == "complete":
+            return bundle.load()
+        scenario = validate(manifest["scenario"])
+        if timeout is not None:
+            manifest["timeout"] = timeout
+        done, rejected = bundle.verified(manifest["replications"], run_identity(manifest))
+        for replication in rejected:
+            bundle.set_aside(replication)
+        manifest["rejected"] = _rejected_list(rejected)
+        manifest["resumed"] = _now()
+        return _execute(scenario, manifest, bundle, done, workers, dask, progress)
 
 
-def _execute(scenario, manifest, bundle, done, workers, executor, scheduler, progress) -> Results:
+def _check_counts(replications: int, workers: int | None, timeout: float | None) -> None:
+    if not 1 <= replications <= MAX_REPLICATIONS:
+        raise ValueError(f"replications must be in [1, {MAX_REPLICATIONS}], got {replications}")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout}")
+
+
+def _prepare(bundle: Bundle, force: bool) -> None:
+    try:
+        bundle.prepare(force=force)
+    except OSError as error:
+        raise BundleError(f"cannot write to {bundle.path}: {describe_error(error)}") from None
+
+
+def _rejected_list(rejected: dict[int, str]) -> list[dict]:
+    return [{"replication": r, "problem": rejected[r]} for r in sorted(rejected)]
+
+
+def _execute(scenario, manifest, bundle, done, workers, dask, progress) -> Results:
     seed, total, events = manifest["seed"], manifest["replications"], manifest["events"]
     todo = [i for i in range(total) if i not in done]
     failures: dict[int, str] = {}
     collected: dict[int, dict] = {}
     finished = set(done)
+    identity = run_identity(manifest)
     if bundle is not None:
         manifest["failures"] = []
         manifest["status"] = "running"
-        bundle.write_manifest(manifest)
+        _write(bundle, manifest)
     if progress:
         progress(len(finished), total)
-    interrupted = False
-    outcomes = _outcomes(scenario, seed, todo, events, workers, executor, scheduler)
+    interrupted, disk_error = False, None
+    task = functools.partial(run_replication, scenario, seed, events=events)
+    running = outcomes(task, todo, _lost, workers=workers, dask=dask,
+                       timeout=manifest.get("timeout"))
     try:
-        for outcome in outcomes:
+        for outcome in running:
             if outcome.error is not None:
                 failures[outcome.replication] = outcome.error
             elif bundle is not None:
-                bundle.write_shard(outcome.replication, outcome.tables)
+                bundle.write_shard(outcome.replication, outcome.tables, identity)
             else:
                 collected[outcome.replication] = outcome.tables
             finished.add(outcome.replication)
@@ -154,150 +236,103 @@ def _execute(scenario, manifest, bundle, done, workers, executor, scheduler, pro
                 progress(len(finished), total)
     except KeyboardInterrupt:
         interrupted = True
+    except OSError as error:  # the disk is full or the folder went away: keep what is written
+        interrupted, disk_error = True, error
     finally:
-        outcomes.close()
+        running.close()
 
     succeeded = sorted(finished - set(failures))
-    status = "partial" if interrupted else ("failed" if failures else "complete")
     manifest.update(
-        status=status,
-        done=len(succeeded),
-        missing=[i for i in range(total) if i not in succeeded],
+        status="partial" if interrupted else ("failed" if failures else "complete"),
         failures=[{"replication": r, "traceback": failures[r]} for r in sorted(failures)],
         finished=_now(),
     )
+    if disk_error is not None:
+        raise _disk_trouble(bundle, manifest, succeeded, disk_error)
     results = _combine(scenario, manifest, bundle, succeeded, collected)
     if interrupted:
         raise RunInterrupted(results)
     return results
 
 
-class RunInterrupted(KeyboardInterrupt):
-    """The run was interrupted; ``results`` holds what had finished (status ``partial``)."""
+def _lost(replication: int, message: str) -> Outcome:
+    return Outcome(replication, None, message)
 
-    def __init__(self, results: Results):
-        super().__init__("run interrupted")
-        self.results = results
+
+def _write(bundle: Bundle, manifest: dict) -> None:
+    try:
+        bundle.write_manifest(manifest)
+    except OSError as error:
+        raise BundleError(f"cannot write to {bundle.path}: {describe_error(error)}") from None
+
+
+def _record_done(manifest: dict, succeeded: list[int]) -> None:
+    total = manifest["replications"]
+    manifest.update(done=len(succeeded),
+                    missing=[i for i in range(total) if i not in set(succeeded)])
+
+
+def _disk_trouble(bundle, manifest, succeeded, error: OSError) -> BundleError:
+    _record_done(manifest, succeeded)
+    with contextlib.suppress(OSError):  # the shards on disk are what counts; resume checks them
+        bundle.write_manifest(manifest)
+    return BundleError(
+        f"cannot write to {bundle.path}: {describe_error(error)}; kept {len(succeeded)} of "
+        f"{manifest['replications']} replications; make room, then finish with: "
+        f"dyadsim run --resume {bundle.path}"
+    )
 
 
 def _combine(scenario, manifest, bundle, succeeded, collected) -> Results:
     if bundle is not None:
-        tables = bundle.read_shards(succeeded)
+        succeeded, tables = _read_verified(bundle, manifest, succeeded)
     else:
         tables = {}
         for replication in succeeded:
             for name, table in collected[replication].items():
                 tables.setdefault(name, []).append(table)
         tables = {n: pd.concat(f, ignore_index=True) for n, f in tables.items()}
+    _record_done(manifest, succeeded)
+    path = bundle.path if bundle is not None else None
     summary = {"scenario": scenario.name, "model": scenario.model,
                "replications": len(succeeded)}
-    if succeeded:
-        summary.update(get_model(scenario.model).summarize(tables, scenario))
+    if not succeeded:
+        if manifest["status"] != "partial":
+            manifest["status"] = "failed"
+        if bundle is not None:
+            _write(bundle, manifest)
+        if manifest["status"] == "failed":
+            raise RunFailed(manifest, path)
+        return Results(manifest, pd.DataFrame(), pd.DataFrame(), None, summary, path)
+    summary.update(get_model(scenario.model).summarize(tables, scenario))
     if bundle is None:
         return Results(manifest, tables.get("pairs", pd.DataFrame()),
                        tables.get("timeseries", pd.DataFrame()), tables.get("events"), summary)
-    bundle.write_tables(tables, csv=manifest.get("csv", False))
-    bundle.write_summary(summary)
-    bundle.write_manifest(manifest)
+    try:
+        bundle.write_tables(tables, csv=manifest.get("csv", False))
+        bundle.write_summary(summary)
+        bundle.write_manifest(manifest)
+    except OSError as error:
+        raise _disk_trouble(bundle, manifest, succeeded, error) from None
     if manifest["status"] == "complete":
         bundle.remove_shards()
     return bundle.load()
 
 
-def _outcomes(scenario, seed, todo, events, workers, executor, scheduler) -> Iterator[Outcome]:
-    """Yield each replication's outcome as it finishes."""
-    if not todo:
-        return
-    workers = workers or os.cpu_count() or 1
-    if executor == "local" and (workers == 1 or len(todo) == 1):
-        for replication in todo:
-            yield run_replication(scenario, seed, replication, events)
-        return
-    with _executor(executor, workers, scheduler) as pool, _interrupt_flag() as interrupted:
-        pending = {pool.submit(run_replication, scenario, seed, i, events) for i in todo}
-        stopping = False
-        try:
-            while pending:
-                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                done = [f.result() for f in finished if not f.cancelled()]
-                yield from sorted(done, key=lambda outcome: outcome.replication)
-                if interrupted.is_set() and not stopping:
-                    # Replications already running finish and are kept; the rest never start.
-                    stopping = True
-                    pending = {future for future in pending if not future.cancel()}
-            if stopping:
-                raise KeyboardInterrupt
-        finally:
-            for future in pending:
-                future.cancel()
-
-
-@contextmanager
-def _interrupt_flag() -> Iterator[threading.Event]:
-    """Turn Ctrl-C into a flag while waiting on workers.
-
-    The loop then stops at a safe point: no new replication starts, those
-    running finish and are kept. A second Ctrl-C interrupts the wait at once
-    (running replications still finish before the pool closes).
-    """
-    flag = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield flag
-        return
-
-    def on_interrupt(signum, frame):
-        if flag.is_set():
-            raise KeyboardInterrupt
-        flag.set()
-
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    try:
-        yield flag
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-@contextmanager
-def _executor(kind: str, workers: int, scheduler: str | None) -> Iterator[Executor]:
-    if kind == "local":
-        pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_ignore_interrupts,
-        )
-        try:
-            yield pool
-        finally:
-            # Workers are never killed: one killed while sending its result can leave the
-            # pool waiting forever. Running replications finish; queued ones are cancelled.
-            pool.shutdown(wait=True, cancel_futures=True)
-    elif kind == "dask":
-        with _dask_client(workers, scheduler) as client:
-            yield client.get_executor(pure=False)
-    else:
-        raise ValueError(f"unknown executor {kind!r}; use 'local' or 'dask'")
-
-
-@contextmanager
-def _dask_client(workers: int, scheduler: str | None):
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise BundleError(
-            "the dask executor needs dask.distributed: pip install 'dyadsim[dask]'"
-        ) from None
-    if scheduler:
-        with Client(scheduler) as client:
-            yield client
-        return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
-        yield client
-
-
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them and keeps finished work."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _read_verified(bundle: Bundle, manifest: dict, succeeded: list[int]):
+    """The shards that pass their checks; the others are set aside for a resume."""
+    good, rejected = bundle.verified(manifest["replications"], run_identity(manifest))
+    rejected = {r: p for r, p in rejected.items() if r in succeeded}
+    tables, unreadable = bundle.read_shards([r for r in succeeded if r in good])
+    rejected.update(unreadable)
+    rejected.update({r: "no shard" for r in succeeded if r not in good and r not in rejected})
+    for replication in rejected:
+        bundle.set_aside(replication)
+    if rejected:
+        manifest["rejected"] = [*manifest.get("rejected", []), *_rejected_list(rejected)]
+        if manifest["status"] == "complete":
+            manifest["status"] = "partial"
+    return [r for r in succeeded if r not in rejected], tables
 
 
 def _now() -> str:

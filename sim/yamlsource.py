@@ -4,10 +4,17 @@ Loading uses ``yaml.SafeLoader`` semantics only: plain mappings, lists and
 scalars, never Python objects. Each value's position is kept in a
 :class:`SourceMap` (path -> file and line), so a validation problem deep in a
 list or nested mapping can be reported at the line of the offending node.
+
+A scenario file cannot exhaust the machine: only regular files are read, at
+most :data:`MAX_FILE_BYTES` of them, nested at most :data:`MAX_DEPTH` levels,
+with aliases expanding to at most :data:`MAX_ALIAS_VALUES` values and an alias
+never inside its own anchor. Each of these is a one-line problem.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +22,18 @@ import yaml
 
 Path_ = tuple[str | int, ...]
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest scenario file read (bytes); a market of thousands of listed agents fits."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists in a scenario file."""
+
+MAX_ALIAS_VALUES = 100_000
+"""Most values that YAML aliases (``*name``) may expand to in one file."""
+
+ECHO_LIMIT = 60
+"""Longest text of a value or key repeated in a message (characters)."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +47,19 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return one_line(text)
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped, so it stays one line."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def echo(value: object) -> str:
+    """``repr(value)``, shortened to :data:`ECHO_LIMIT` characters (for messages)."""
+    text = repr(value)
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 3] + "..."
 
 
 class ScenarioError(Exception):
@@ -76,36 +107,122 @@ def format_path(path: Path_) -> str:
 def load_yaml(path: Path) -> tuple[object, SourceMap]:
     """Parse ``path`` safely and return the document with its source map.
 
-    Raises :class:`ScenarioError` for a missing file, malformed YAML or a
-    duplicated key.
+    Raises :class:`ScenarioError` for a missing, unreadable, empty or too
+    large file, malformed YAML, a duplicated key, nesting too deep or aliases
+    expanding too far.
     """
     name = str(path)
+    text = read_text(path)
+    loader = None
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(name, None, "", "no such file")]) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
-        raise ScenarioError([Problem(name, None, "", f"cannot read file: {error}")]) from None
-    loader = yaml.SafeLoader(text)
-    try:
+        loader = _Loader(text)
         node = loader.get_single_node()
-        source = SourceMap()
         if node is None:
-            return {}, source
-        data = _construct(loader, node, (), name, source)
+            raise ScenarioError([Problem(name, 1, "", "empty file; a scenario needs at least "
+                                                      "'name' and 'model' (or 'extends')")])
+        source = SourceMap()
+        data = _Builder(loader, name, source).build(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         message = " ".join(str(error.problem or error.context or "malformed YAML").split())
         raise ScenarioError([Problem(name, line, "", f"malformed YAML: {message}")]) from None
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        raise ScenarioError([Problem(name, line, "", f"malformed YAML: character "
+                                     f"{error.character!r} is not allowed")]) from None
     except yaml.YAMLError as error:
-        raise ScenarioError([Problem(name, None, "", f"malformed YAML: {error}")]) from None
+        message = " ".join(str(error).split())
+        raise ScenarioError([Problem(name, None, "", f"malformed YAML: {message}")]) from None
+    except RecursionError:  # a merge key ('<<') that includes itself
+        raise ScenarioError([Problem(name, None, "", "malformed YAML: a value refers to "
+                                                     "itself or is nested too deeply")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, source
 
 
-def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, name: str, source: SourceMap):
+def read_text(path: Path) -> str:
+    """The text of a regular file of at most :data:`MAX_FILE_BYTES` (UTF-8)."""
+    name = str(path)
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise ScenarioError([Problem(name, None, "", f"cannot read: {kind}")])
+        with open(path, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ScenarioError([Problem(name, None, "", "cannot read: not a regular file")])
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ScenarioError([Problem(name, None, "", "no such file")]) from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ScenarioError([Problem(name, None, "", f"cannot read file: {reason}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError([Problem(name, None, "", f"file larger than {MAX_FILE_BYTES:,} "
+                                                     "bytes; is it really a scenario?")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ScenarioError([Problem(name, line, "", "cannot read file: not UTF-8 text")]) from None
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that refuses nesting deeper than :data:`MAX_DEPTH` while composing."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _Builder:
+    """Turns a composed YAML node into plain data, recording every value's line."""
+
+    def __init__(self, loader: yaml.SafeLoader, name: str, source: SourceMap):
+        self.loader, self.name, self.source = loader, name, source
+        self.seen: set[int] = set()
+        self.open: set[int] = set()
+        self.expanded = 0
+
+    def build(self, node: yaml.Node):
+        return self._construct(node, (), via_alias=False)
+
+    def _construct(self, node: yaml.Node, path: Path_, via_alias: bool):
+        # A node met twice is an alias; one met inside itself would expand forever.
+        if id(node) in self.open:
+            raise self._error(node, path, "an alias refers to a value that contains it")
+        via_alias = via_alias or id(node) in self.seen
+        self.seen.add(id(node))
+        if via_alias:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_VALUES:
+                raise self._error(node, path, f"aliases expand to more than "
+                                              f"{MAX_ALIAS_VALUES:,} values")
+        self.open.add(id(node))
+        try:
+            return _construct(self, node, path, via_alias)
+        finally:
+            self.open.discard(id(node))
+
+    def _error(self, node: yaml.Node, path: Path_, message: str) -> ScenarioError:
+        return ScenarioError([Problem(self.name, node.start_mark.line + 1, format_path(path),
+                                      message)])
+
+
+def _construct(builder: _Builder, node: yaml.Node, path: Path_, via_alias: bool):
+    loader, name, source = builder.loader, builder.name, builder.source
     source.locations[path] = (name, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
         raise yaml.constructor.ConstructorError(
@@ -115,11 +232,13 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, name: str,
         loader.flatten_mapping(node)
         result = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise builder._error(key_node, path, "keys must be plain names")
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) or key is None:
                 raise ScenarioError(
                     [Problem(name, key_node.start_mark.line + 1, format_path(path),
-                             f"keys must be plain names, got {key!r}")]
+                             f"keys must be plain names, got {echo(key)}")]
                 )
             key = str(key) if not isinstance(key, str) else key
             if key in result:
@@ -127,12 +246,12 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, name: str,
                     [Problem(name, key_node.start_mark.line + 1, format_path((*path, key)),
                              "duplicate key")]
                 )
-            result[key] = _construct(loader, value_node, (*path, key), name, source)
+            result[key] = builder._construct(value_node, (*path, key), via_alias)
             source.locations[(*path, key)] = (name, key_node.start_mark.line + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _construct(loader, item, (*path, index), name, source)
+            builder._construct(item, (*path, index), via_alias)
             for index, item in enumerate(node.value)
         ]
     return loader.construct_object(node, deep=True)

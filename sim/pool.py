@@ -1,0 +1,251 @@
+"""Local worker processes for replications: deaths, time limits and stopping.
+
+:class:`WorkerPool` runs one replication at a time in each of its worker
+processes and always knows which replication a worker holds, so
+
+- a worker that dies (killed by the out-of-memory killer, a segfault) loses
+  only its own replication, which is reported as failed, and a new worker
+  takes its place;
+- a replication that runs longer than ``timeout`` seconds has its worker
+  killed and is reported as failed;
+- stopping (see :class:`Stop`) lets running replications finish and starts no
+  new one, and cancelling kills the running ones.
+
+Workers ignore Ctrl-C from the moment they start (the parent decides what an
+interrupt means) and never outlive the parent: on Linux the kernel kills them
+when it dies (``PR_SET_PDEATHSIG``), elsewhere a thread watches the parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+
+__all__ = ["PoolError", "Stop", "WorkerPool"]
+
+POLL = 0.2
+"""Seconds between checks of the stop flags while waiting on workers."""
+
+STARTUP_DEATHS = 3
+"""Workers allowed to die before any has started, before the run gives up."""
+
+
+class PoolError(Exception):
+    """The worker processes cannot run replications at all."""
+
+
+@dataclass
+class Stop:
+    """What the user asked: ``stopping`` (first Ctrl-C), ``cancelling`` (second)."""
+
+    stopping: threading.Event = field(default_factory=threading.Event)
+    cancelling: threading.Event = field(default_factory=threading.Event)
+
+    def interrupt(self) -> None:
+        """One Ctrl-C: stop starting replications, or (the second time) cancel running ones."""
+        (self.cancelling if self.stopping.is_set() else self.stopping).set()
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.Process
+    conn: object
+    ready: bool = False
+    replication: int | None = None
+    started: float = 0.0
+
+
+class WorkerPool:
+    """Run ``task(replication)`` in ``workers`` processes (see the module docstring).
+
+    ``failure(replication, message)`` builds the outcome reported for a
+    replication whose worker died or ran out of time.
+    """
+
+    def __init__(self, task: Callable, workers: int, failure: Callable[[int, str], object],
+                 timeout: float | None = None):
+        self.task = task
+        self.workers = workers
+        self.failure = failure
+        self.timeout = timeout
+        self._context = multiprocessing.get_context("spawn")
+
+    def outcomes(self, todo: list[int], stop: Stop) -> Iterator[object]:
+        """Yield each replication's outcome as it finishes; raise KeyboardInterrupt if stopped."""
+        queue = deque(todo)
+        pool: list[_Worker] = []
+        deaths = 0
+        try:
+            pool.extend(self._start() for _ in range(min(self.workers, len(queue))))
+            while queue or any(w.replication is not None for w in pool):
+                if stop.cancelling.is_set():
+                    break
+                if stop.stopping.is_set():
+                    queue.clear()
+                self._dispatch(pool, queue)
+                ready = wait([w.conn for w in pool] + [w.process.sentinel for w in pool],
+                             timeout=self._wait_time(pool))
+                for worker in list(pool):
+                    outcome, dead = self._collect(worker, ready)
+                    if outcome is not None:
+                        yield outcome
+                    if dead:
+                        pool.remove(worker)
+                        deaths += not worker.ready
+                        if deaths >= STARTUP_DEATHS and not any(w.ready for w in pool):
+                            raise PoolError(_startup_message(worker.process.exitcode))
+                        if queue:
+                            pool.append(self._start())
+                for worker in self._overdue(pool):
+                    pool.remove(worker)
+                    _kill(worker)
+                    yield self.failure(worker.replication,
+                                       f"TimeoutError: ran longer than {self.timeout:g} s "
+                                       "(the time limit of a replication)")
+                    if queue:
+                        pool.append(self._start())
+            if stop.stopping.is_set():
+                raise KeyboardInterrupt
+        finally:
+            for worker in pool:
+                _kill(worker)
+
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(child, self.task, os.getpid()),
+                                        daemon=True)
+        with _interrupts_held():
+            process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _dispatch(self, pool: list[_Worker], queue: deque) -> None:
+        for worker in pool:
+            if worker.ready and worker.replication is None and queue:
+                worker.replication = queue.popleft()
+                worker.started = time.monotonic()
+                with contextlib.suppress(OSError):  # a dead worker: its sentinel tells the loop
+                    worker.conn.send(worker.replication)
+
+    def _wait_time(self, pool: list[_Worker]) -> float:
+        if self.timeout is None:
+            return POLL
+        running = [w.started for w in pool if w.replication is not None]
+        if not running:
+            return POLL
+        left = min(running) + self.timeout - time.monotonic()
+        return max(0.0, min(POLL, left))
+
+    def _collect(self, worker: _Worker, ready: list) -> tuple[object | None, bool]:
+        """The outcome ``worker`` sent (if any) and whether it has died."""
+        if worker.conn not in ready and worker.process.sentinel not in ready:
+            return None, False
+        try:
+            if worker.conn.poll():
+                kind, payload = worker.conn.recv()
+                if kind == "ready":
+                    worker.ready = True
+                    return None, False
+                worker.replication = None
+                return payload, False
+        except (EOFError, OSError):
+            pass  # died while sending: the replication is lost
+        if worker.process.is_alive():
+            return None, False
+        worker.process.join()
+        lost = worker.replication
+        worker.conn.close()
+        if lost is None:
+            return None, True
+        return self.failure(lost, f"WorkerDied: {_death(worker.process.exitcode)}"), True
+
+    def _overdue(self, pool: list[_Worker]) -> list[_Worker]:
+        if self.timeout is None:
+            return []
+        now = time.monotonic()
+        return [w for w in pool
+                if w.replication is not None and now - w.started > self.timeout]
+
+
+def _kill(worker: _Worker) -> None:
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join()
+    worker.conn.close()
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        hint = " (the system may have run out of memory)" if name == "SIGKILL" else ""
+        return f"the worker process running it was killed by {name}{hint}"
+    return f"the worker process running it exited with code {exitcode}"
+
+
+def _startup_message(exitcode: int | None) -> str:
+    return (f"worker processes stop as they start (exit code {exitcode}); a script that "
+            "runs replications needs `if __name__ == '__main__':` around its code")
+
+
+class _interrupts_held:
+    """Start a worker with Ctrl-C ignored and blocked, so it inherits both.
+
+    A Ctrl-C that arrives meanwhile stays pending and reaches the parent's
+    handler as soon as the worker has started.
+    """
+
+    def __enter__(self):
+        self._mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        self._handler = None
+        if threading.current_thread() is threading.main_thread():
+            self._handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return self
+
+    def __exit__(self, *exc):
+        if self._handler is not None:
+            signal.signal(signal.SIGINT, self._handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, self._mask)
+        return False
+
+
+def _serve(conn, task: Callable, parent: int) -> None:
+    """A worker's life: announce itself, then run replications until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _die_with_parent(parent)
+    conn.send(("ready", None))
+    while True:
+        try:
+            replication = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(("done", task(replication)))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make sure this process ends when ``parent`` does."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        pr_set_pdeathsig = 1
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0:
+            if os.getppid() != parent:  # the parent died before the request
+                os._exit(1)
+            return
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
