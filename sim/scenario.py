@@ -10,9 +10,14 @@ A scenario is a YAML file with a common header and one section per model::
     seed: 1
     markov: {...}
 
-``extends: other.yaml`` deep-merges this file over another (relative to this
-file; files only). ``--set path=value`` overrides are applied last and checked
-by the same schema. Every problem is reported as ``FILE:LINE: path: message``.
+``extends: other.yaml`` deep-merges this file over another: a path relative
+to this file, or the name of a bundled scenario (``extends: baseline``). A
+path may not leave the folder of the scenario the user named (nor may it be
+absolute) unless the caller allows it (``extends_anywhere``, or the
+environment variable ``DYADSIM_EXTENDS_ANYWHERE=1``); chains are at most
+:data:`MAX_EXTENDS` files long and cycles are errors. ``--set path=value``
+overrides are applied last and checked by the same schema. Every problem is
+reported as ``FILE:LINE: path: message``.
 """
 
 from __future__ import annotations
@@ -21,21 +26,23 @@ import difflib
 import types
 import typing
 from collections.abc import Iterable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sim.extends import bundled_dir, load_with_extends
 from sim.models.lifecycle.config import LifecycleConfig
 from sim.models.loyalty_config import LoyaltyConfig
 from sim.models.markov_config import MarkovConfig
-from sim.units import PositiveWeeks, Weeks
+from sim.units import MAX_WEEKS, PositiveWeeks
 from sim.values import read_value
-from sim.yamlsource import Problem, ScenarioError, SourceMap, format_path, load_yaml
+from sim.yamlsource import Problem, ScenarioError, SourceMap, echo, format_path
 
 __all__ = [
+    "MAX_REPLICATIONS",
+    "MAX_SAMPLES",
     "Scenario",
     "ScenarioError",
     "bundled_scenarios",
@@ -46,20 +53,46 @@ __all__ = [
 
 ModelName = Literal["markov", "lifecycle", "loyalty"]
 
+MAX_REPLICATIONS = 1_000_000
+"""Most replications of one run (in the file and on the command line)."""
+
+MAX_SAMPLES = 100_000
+"""Most rows of the time series per replication: ``horizon / sample_every``."""
+
+MAX_TIMEOUT = 30 * 24 * 3600.0
+"""Longest time limit of a replication (seconds: 30 days)."""
+
+MAX_SEED = 2**63 - 1
+
 
 class Scenario(BaseModel):
     """A validated scenario: the common header and the section of its model."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    name: str = Field(description="short name of the scenario, used in reports")
-    description: str = Field("", description="what the scenario shows, in a sentence or two")
+    name: str = Field(max_length=200, description="short name of the scenario, used in reports")
+    description: str = Field(
+        "", max_length=10_000, description="what the scenario shows, in a sentence or two"
+    )
     model: ModelName = Field(description="which model runs this scenario")
-    horizon: Weeks = Field(520.0, description="simulated time (weeks; '10 years' is accepted)")
-    replications: int = Field(20, ge=1, le=1_000_000, description="number of replications")
-    seed: int = Field(0, ge=0, description="master seed; replication i uses stream i of it")
+    horizon: PositiveWeeks = Field(
+        520.0, le=MAX_WEEKS,
+        description=f"simulated time (weeks, in (0, {MAX_WEEKS:g}]; '10 years' is accepted)",
+    )
+    replications: int = Field(
+        20, ge=1, le=MAX_REPLICATIONS, description="number of replications, [1, 10^6]"
+    )
+    seed: int = Field(
+        0, ge=0, le=MAX_SEED, description="master seed, [0, 2^63); replication i uses stream i"
+    )
     sample_every: PositiveWeeks = Field(
-        4.0, description="time between samples of the time series (weeks)"
+        4.0, description="time between samples of the time series (weeks); at most "
+        f"{MAX_SAMPLES:,} samples per replication",
+    )
+    timeout: float | None = Field(
+        None, gt=0, le=MAX_TIMEOUT,
+        description="real time a replication may run before it is stopped and counted as "
+        "failed (seconds, at most 30 days; null: no limit; --timeout overrides)",
     )
     markov: MarkovConfig | None = Field(None, description="section of the markov model")
     lifecycle: LifecycleConfig = Field(
@@ -72,6 +105,16 @@ class Scenario(BaseModel):
         for name in ("markov", "loyalty"):
             if self.model == name and getattr(self, name) is None:
                 raise ValueError(f"model '{name}' needs a '{name}:' section")
+        return self
+
+    @model_validator(mode="after")
+    def _samples_bounded(self):
+        samples = self.horizon / self.sample_every
+        if samples > MAX_SAMPLES:
+            raise ValueError(
+                f"horizon / sample_every gives {samples:,.0f} samples per replication, more "
+                f"than {MAX_SAMPLES:,}; sample less often"
+            )
         return self
 
     @property
@@ -93,11 +136,6 @@ def scenario_json_schema() -> dict:
 
 
 # ---------------------------------------------------------------- finding files
-
-
-def bundled_dir() -> Path:
-    """The folder of the scenarios shipped with dyadsim."""
-    return Path(str(resources.files("scenarios")))
 
 
 def bundled_scenarios() -> list[tuple[str, str]]:
@@ -131,62 +169,25 @@ def find_scenario(name_or_path: str | Path) -> Path:
 # ---------------------------------------------------------------- loading
 
 
-def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = (), *,
+                  extends_anywhere: bool | None = None) -> Scenario:
     """Load, merge (``extends``), override and validate a scenario.
 
     ``overrides`` are ``"path.to.field=value"`` strings, values in YAML syntax
     read by the YAML 1.2 core schema (:mod:`sim.values`: ``010`` is ten,
     ``4:16`` and ``yes`` are text).
+    ``extends_anywhere`` lets ``extends`` read absolute paths and paths out of
+    the scenario's folder (default: the environment variable
+    ``DYADSIM_EXTENDS_ANYWHERE``; see :mod:`sim.extends`).
     Raises :class:`ScenarioError` listing every problem found.
     """
     path = find_scenario(name_or_path)
-    data, source = _load_with_extends(path, ())
+    data, source = load_with_extends(path, extends_anywhere)
     if not isinstance(data, dict):
         raise ScenarioError([Problem(str(path), 1, "", "a scenario must be a mapping of keys")])
     for text in overrides:
         _apply_override(data, source, text)
     return validate(data, source)
-
-
-def _load_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[object, SourceMap]:
-    resolved = path.resolve()
-    if resolved in chain:
-        cycle = " -> ".join(p.name for p in (*chain, resolved))
-        raise ScenarioError([Problem(str(path), None, "extends", f"cycle: {cycle}")])
-    data, source = load_yaml(path)
-    if not isinstance(data, dict) or "extends" not in data:
-        return data, source
-    parent_name = data.pop("extends")
-    if not isinstance(parent_name, str) or "://" in parent_name:
-        line = source.locate(("extends",))[1]
-        raise ScenarioError(
-            [Problem(str(path), line, "extends", "must be the path of a local YAML file")]
-        )
-    parent_path = path.parent / parent_name
-    if not parent_path.exists():
-        line = source.locate(("extends",))[1]
-        raise ScenarioError(
-            [Problem(str(path), line, "extends", f"no such file: {parent_path}")]
-        )
-    base, base_source = _load_with_extends(parent_path, (*chain, resolved))
-    if not isinstance(base, dict):
-        raise ScenarioError([Problem(str(parent_path), 1, "", "a scenario must be a mapping")])
-    _merge(base, base_source, data, source, ())
-    return base, base_source
-
-
-def _merge(base: dict, base_source: SourceMap, over: dict, over_source: SourceMap, prefix):
-    """Deep-merge ``over`` into ``base`` (mappings merge, everything else replaces)."""
-    for key, value in over.items():
-        path = (*prefix, key)
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            base_source.locations[path] = over_source.locations[path]
-            _merge(base[key], base_source, value, over_source, path)
-        else:
-            base[key] = value
-            sub = SourceMap({k[len(path):]: v for k, v in over_source.locations.items()
-                             if k[: len(path)] == path})
-            base_source.graft(path, sub)
 
 
 def _parse_override_path(text: str) -> tuple[str | int, ...]:
@@ -278,7 +279,7 @@ def _problem(err: dict, data: dict, source: SourceMap) -> Problem:
     path = _data_path(err["loc"], data)
     kind = err["type"]
     if kind == "extra_forbidden":
-        message = f"unknown key '{path[-1]}'" + _did_you_mean(
+        message = f"unknown key {echo(str(path[-1]))}" + _did_you_mean(
             str(path[-1]), _field_names(Scenario, path[:-1], data)
         )
     elif kind == "missing":
@@ -288,7 +289,7 @@ def _problem(err: dict, data: dict, source: SourceMap) -> Problem:
         message = message.replace("Input should be", "must be")
         value = err.get("input")
         if kind != "value_error" and isinstance(value, str | int | float | bool):
-            message += f", got {value!r}"
+            message += f", got {echo(value)}"
     file, line = source.locate(path)
     if line == 0:  # an override
         return Problem(file, None, format_path(path), message)
