@@ -2,8 +2,9 @@
 
 Where ``extends`` may point:
 
-- a path relative to the extending file (``extends: common.yaml``), staying
-  inside the folder of the scenario the user named (its root);
+- a path relative to the extending file (``extends: common.yaml``,
+  ``extends: ../base.yaml``) that stays inside the current folder or the
+  folder of the scenario the user named;
 - the name of a bundled scenario, with or without ``.yaml``
   (``extends: baseline``), from any file: a relative file of that name comes
   first;
@@ -47,7 +48,7 @@ def load_with_extends(path: Path, anywhere: bool | None = None) -> tuple[object,
     """
     if anywhere is None:
         anywhere = os.environ.get(ANYWHERE_VARIABLE, "") not in ("", "0")
-    roots = (path.resolve().parent, bundled_dir().resolve())
+    roots = (path.resolve().parent, Path.cwd().resolve(), bundled_dir().resolve())
     return _load(path, (path.resolve(),), roots, anywhere)
 
 
@@ -90,8 +91,8 @@ def _parent(path: Path, name: object, line: int | None, roots, anywhere: bool) -
     if bundled is not None:
         return bundled
     if relative.exists() or Path(name).is_absolute():
-        raise problem(f"{echo(name)} is outside the scenario's folder; use a path inside it or "
-                      f"a bundled name, or allow it with {ANYWHERE_VARIABLE}=1")
+        raise problem(f"{echo(name)} is outside the current folder and the scenario's; use a "
+                      f"path inside them or a bundled name, or allow it with {ANYWHERE_VARIABLE}=1")
     raise problem(f"no such file or bundled scenario: {echo(name)} (looked for {relative}; "
                   "bundled names are listed by 'dyadsim list')")
 

@@ -8,6 +8,12 @@ twelfth of a year.
 Random quantities use a small closed set of distributions, written as a mapping
 with a ``dist`` key, for example ``{dist: beta, a: 2, b: 5}``. A bare number
 stands for a constant.
+
+Every number is finite (``.inf``, ``.nan`` and ``1e400`` are refused) and
+within a documented range: durations in [0, :data:`MAX_WEEKS`], parameters
+of distributions within +-:data:`MAX_MAGNITUDE`. A field can narrow the values
+its distribution may take with :func:`ranged` (for example non-negative order
+rates), checked on the distribution's support and mean.
 """
 
 from __future__ import annotations
@@ -17,9 +23,18 @@ import re
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 WEEKS_PER_YEAR = 52.0
+
+MAX_WEEKS = 52_000.0
+"""Longest duration a scenario may give (weeks: 1,000 years)."""
+
+MAX_MAGNITUDE = 1e12
+"""Largest absolute value of a distribution's parameter."""
+
+Real = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+Spread = Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)]
 
 _UNIT_WEEKS = {
     "d": 1 / 7, "day": 1 / 7, "days": 1 / 7,
@@ -36,14 +51,14 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError(f"a duration must be a number of weeks or a string, got {value!r}")
     if isinstance(value, int | float):
-        return float(value)
+        return _finite(float(value))
     if isinstance(value, str):
         match = _DURATION.match(value)
         if match:
             number, unit = match.groups()
             unit = unit.lower() or "w"
             if unit in _UNIT_WEEKS:
-                return float(number) * _UNIT_WEEKS[unit]
+                return _finite(float(number) * _UNIT_WEEKS[unit])
         raise ValueError(
             f"cannot read duration {value!r}; write weeks as a number or a string "
             "such as '26w', '6 months', '2 years'"
@@ -51,15 +66,25 @@ def parse_duration(value: object) -> float:
     raise ValueError(f"a duration must be a number of weeks or a string like '26w', got {value!r}")
 
 
-Weeks = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
-"""A non-negative duration in weeks (accepts ``'26w'``, ``'6 months'``, ``'2 years'``)."""
+def _finite(weeks: float) -> float:
+    if not math.isfinite(weeks):
+        raise ValueError(f"a duration must be a finite number of weeks, got {weeks}")
+    return weeks
 
-PositiveWeeks = Annotated[float, BeforeValidator(parse_duration), Field(gt=0)]
-"""A strictly positive duration in weeks."""
+
+Weeks = Annotated[float, BeforeValidator(parse_duration), Field(ge=0, le=MAX_WEEKS)]
+"""A duration in weeks, in [0, 52000] (accepts ``'26w'``, ``'6 months'``, ``'2 years'``)."""
+
+PositiveWeeks = Annotated[float, BeforeValidator(parse_duration), Field(gt=0, le=MAX_WEEKS)]
+"""A strictly positive duration in weeks, at most 52000."""
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    def support(self) -> tuple[float, float]:
+        """The lowest and highest value a draw can take."""
+        return (self.low, self.high)
 
     def sample(self, rng: np.random.Generator, size: int | None = None) -> np.ndarray | float:
         """Draw ``size`` values (a float when ``size`` is None)."""
@@ -74,7 +99,10 @@ class Constant(_Dist):
     """Always the same value."""
 
     dist: Literal["constant"] = "constant"
-    value: float = Field(description="the value")
+    value: Real = Field(description="the value")
+
+    def support(self):
+        return (self.value, self.value)
 
     def sample(self, rng, size=None):
         return self.value if size is None else np.full(size, self.value, dtype=float)
@@ -87,16 +115,21 @@ class Normal(_Dist):
     """Normal distribution, optionally truncated by clipping to [low, high]."""
 
     dist: Literal["normal"]
-    mean_: float = Field(alias="mean", description="mean")
-    sd: float = Field(ge=0, description="standard deviation")
-    low: float | None = Field(None, description="values below are clipped to this bound")
-    high: float | None = Field(None, description="values above are clipped to this bound")
+    mean_: Real = Field(alias="mean", description="mean")
+    sd: Spread = Field(description="standard deviation")
+    low: Real | None = Field(None, description="values below are clipped to this bound")
+    high: Real | None = Field(None, description="values above are clipped to this bound")
 
     @model_validator(mode="after")
     def _bounds(self):
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
         return self
+
+    def support(self):
+        low = -math.inf if self.low is None else self.low
+        high = math.inf if self.high is None else self.high
+        return (low, high) if self.sd > 0 else (min(max(self.mean_, low), high),) * 2
 
     def sample(self, rng, size=None):
         draw = rng.normal(self.mean_, self.sd, size)
@@ -112,8 +145,11 @@ class LogNormal(_Dist):
     """Log-normal distribution given by its median and the sd of its logarithm."""
 
     dist: Literal["lognormal"]
-    median: float = Field(gt=0, description="median, exp(mu)")
-    sigma: float = Field(ge=0, description="standard deviation of the logarithm")
+    median: float = Field(gt=0, le=MAX_MAGNITUDE, description="median, exp(mu)")
+    sigma: float = Field(ge=0, le=10, description="standard deviation of the logarithm, [0, 10]")
+
+    def support(self):
+        return (0.0, math.inf) if self.sigma > 0 else (self.median, self.median)
 
     def sample(self, rng, size=None):
         return rng.lognormal(math.log(self.median), self.sigma, size)
@@ -126,8 +162,8 @@ class Uniform(_Dist):
     """Uniform distribution on [low, high]."""
 
     dist: Literal["uniform"]
-    low: float = Field(description="lower bound")
-    high: float = Field(description="upper bound")
+    low: Real = Field(description="lower bound")
+    high: Real = Field(description="upper bound")
 
     @model_validator(mode="after")
     def _bounds(self):
@@ -146,10 +182,10 @@ class Beta(_Dist):
     """Beta distribution on [0, 1] (scaled to [low, high] when given)."""
 
     dist: Literal["beta"]
-    a: float = Field(gt=0, description="first shape parameter")
-    b: float = Field(gt=0, description="second shape parameter")
-    low: float = Field(0.0, description="lower end of the support")
-    high: float = Field(1.0, description="upper end of the support")
+    a: float = Field(gt=0, le=1e6, description="first shape parameter, (0, 10^6]")
+    b: float = Field(gt=0, le=1e6, description="second shape parameter, (0, 10^6]")
+    low: Real = Field(0.0, description="lower end of the support")
+    high: Real = Field(1.0, description="upper end of the support")
 
     @model_validator(mode="after")
     def _bounds(self):
@@ -168,9 +204,9 @@ class Triangular(_Dist):
     """Triangular distribution with lower end, mode and upper end."""
 
     dist: Literal["triangular"]
-    low: float = Field(description="lower end")
-    mode: float = Field(description="most likely value")
-    high: float = Field(description="upper end")
+    low: Real = Field(description="lower end")
+    mode: Real = Field(description="most likely value")
+    high: Real = Field(description="upper end")
 
     @model_validator(mode="after")
     def _bounds(self):
@@ -216,3 +252,24 @@ DurationDistribution = Annotated[
 ]
 """A random duration in weeks: a number of weeks, a string such as ``'18 months'``
 (both constants) or ``{dist: <name>, <parameters in weeks>}``."""
+
+
+def ranged(kind, low: float = -math.inf, high: float = math.inf):
+    """``kind`` (a distribution type) whose draws must lie in [low, high].
+
+    The support of the distribution must start at ``low`` or above and its
+    mean must not exceed ``high`` (a log-normal has no upper end of its
+    support, but a mean beyond ``high`` means draws the model cannot use).
+    """
+
+    def check(dist: _Dist) -> _Dist:
+        lowest, _ = dist.support()
+        if lowest < low:
+            raise ValueError(f"draws must be at least {low:g}; this distribution can give "
+                             f"{lowest:g} (give low: {low:g} or a distribution above it)")
+        mean = dist.mean()
+        if not mean <= high:
+            raise ValueError(f"must be at most {high:g} on average, the mean is {mean:g}")
+        return dist
+
+    return Annotated[kind, AfterValidator(check)]

@@ -133,7 +133,8 @@ def test_missing_file_and_unknown_bundled_name():
     ]
 
 
-def test_extends_deep_merges_relative_to_the_file(write_yaml, small_markov):
+def test_extends_deep_merges_relative_to_the_file(write_yaml, small_markov, monkeypatch):
+    monkeypatch.chdir(small_markov.parent)  # '../' may go up to the current folder
     (small_markov.parent / "variants").mkdir()
     child = write_yaml("variants/child.yaml", """
         extends: ../small.yaml
@@ -164,15 +165,17 @@ def test_extends_errors_point_to_the_file_that_holds_the_value(write_yaml, small
 
 
 def test_extends_cycles_urls_and_missing_files_are_reported(write_yaml):
-    write_yaml("a.yaml", "extends: b.yaml\nname: a\n")
+    a = write_yaml("a.yaml", "name: a\nextends: b.yaml\n")
     b = write_yaml("b.yaml", "extends: a.yaml\nname: b\n")
-    [line] = problems_of(b)
-    assert "extends: cycle: b.yaml -> a.yaml -> b.yaml" in line
+    assert problems_of(b) == [f"{a}:2: extends: cycle: b.yaml -> a.yaml -> b.yaml"]
     url = write_yaml("url.yaml", "extends: https://example.org/x.yaml\nname: u\n")
-    assert problems_of(url) == [f"{url}:1: extends: must be the path of a local YAML file"]
+    assert problems_of(url) == [f"{url}:1: extends: must be a bundled scenario name or the "
+                                "path of a local YAML file"]
     gone = write_yaml("gone.yaml", "name: g\nextends: nothere.yaml\n")
     [line] = problems_of(gone)
-    assert line.startswith(f"{gone}:2: extends: no such file")
+    assert line.startswith(f"{gone}:2: extends: no such file or bundled scenario: "
+                           "'nothere.yaml'")
+    assert "dyadsim list" in line
 
 
 def test_overrides_are_type_checked_and_can_reach_into_lists(small_markov):
