@@ -20,12 +20,12 @@ PACKAGES = ("sim", "analysis", "reproduce")
 
 LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # layer: (its modules, the layers it imports directly; theirs it may use too)
-    "base": (("sim.version", "sim.units", "sim.values", "sim.yamlsource"), ()),
+    "base": (("sim.version", "sim.units", "sim.values", "sim.yamlsource", "sim.extends"), ()),
     "engine": (("sim.engine",), ("base",)),
     "models": (("sim.models", "sim.models.*"), ("engine",)),
     "scenario": (("sim.scenario",), ("models",)),
     "results": (("sim.results",), ("base",)),
-    "runner": (("sim", "sim.runner"), ("scenario", "results")),
+    "runner": (("sim", "sim.runner", "sim.executors", "sim.pool"), ("scenario", "results")),
     "analysis": (("analysis", "analysis.*"), ("results",)),
     "reproduce": (("reproduce", "reproduce.*"), ("runner", "analysis")),
     "cli": (("sim.cli", "sim.cli_*"), ("reproduce",)),
