@@ -7,7 +7,8 @@ at the horizon. See ``docs/model.md`` for the mechanisms, the functional forms
 chosen and how each claim C1-C16 of the model specification is realised.
 
 The model contract (``sim.models``): ``simulate`` runs one replication and
-``summarize`` condenses the tables of all replications.
+``summarize`` condenses the tables of all replications. ``VOCABULARY`` lists
+its stages and end reasons (``vocabulary.py``) for the bundle's manifest.
 
 Importing this package (or its ``config``) loads neither SimPy nor the
 market: the scenario schema imports the config at start-up, and the market
@@ -19,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.models.lifecycle.config import LifecycleConfig
+from sim.models.lifecycle.vocabulary import VOCABULARY
 
 if TYPE_CHECKING:
     import numpy as np
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
     from sim.models.lifecycle.market import Market
 
-__all__ = ["LifecycleConfig", "run_market", "simulate", "summarize"]
+__all__ = ["VOCABULARY", "LifecycleConfig", "run_market", "simulate", "summarize"]
 
 
 def run_market(scenario, seed: np.random.SeedSequence, *, events: bool = False) -> Market:

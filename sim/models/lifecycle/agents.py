@@ -21,12 +21,15 @@ from itertools import chain
 
 import numpy as np
 
-PRE, EARLY, DEVELOPMENT, LONG_TERM, FINAL = range(5)
-STAGE_NAMES = ("pre", "early", "development", "long_term", "final")
-END_REASONS = (
-    "distance", "poor_performance", "dissatisfaction", "competitor",
-    "unprofitable", "buyer_exit", "supplier_exit",
-)
+from sim.models.lifecycle.vocabulary import END_REASONS, STAGE_NAMES, Stage
+
+__all__ = [
+    "DEVELOPMENT", "EARLY", "END_REASONS", "FINAL", "LONG_TERM", "PRE", "STAGE_NAMES",
+    "Buyer", "Draws", "Pair", "Supplier", "distance", "offering_for",
+]
+
+# Module-level names for the stages read on every order.
+PRE, EARLY, DEVELOPMENT, LONG_TERM, FINAL = Stage
 _SQRT2 = math.sqrt(2.0)
 
 

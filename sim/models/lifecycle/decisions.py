@@ -32,13 +32,14 @@ from sim.models.lifecycle.judgement import (
     success_probability,
     update_commitment,
 )
+from sim.models.lifecycle.vocabulary import EndCause, EndReason, EntryCause, EventKind
 
 
 def buyer_review(market, pair: Pair) -> bool:
     """The buyer reviews the supplier; returns whether the relationship ended."""
     buyer = pair.buyer
     if foresees_problems(market, pair):
-        market.end_pair(pair, "poor_performance", "foresees_problems")
+        market.end_pair(pair, EndReason.POOR_PERFORMANCE, EndCause.FORESEES_PROBLEMS)
         return True
     if pair.satisfaction >= buyer.search_threshold:
         market.update_searching(buyer)
@@ -47,7 +48,7 @@ def buyer_review(market, pair: Pair) -> bool:
     if rival is not None and competitor_wins(market, pair, rival):
         return True
     if pair.satisfaction < buyer.search_threshold - market.rel.satisfaction.dissatisfaction_margin:
-        market.end_pair(pair, "dissatisfaction", "below_expectation")
+        market.end_pair(pair, EndReason.DISSATISFACTION, EndCause.BELOW_EXPECTATION)
         return True
     market.search(buyer)
     return False
@@ -68,12 +69,12 @@ def competitor_wins(market, pair: Pair, competitor: Supplier) -> bool:
     won = offer > incumbent
     if market.log.enabled:
         market.record(
-            pair, "approach", "switched" if won else "kept",
+            pair, EventKind.APPROACH, "switched" if won else "kept",
             detail=competitor.name, forecast=offer - incumbent,
         )
     if won:
-        market.end_pair(pair, "competitor", competitor.name, search=False)
-        market.start_pair(buyer, competitor, "switched_from_" + pair.supplier.name)
+        market.end_pair(pair, EndReason.COMPETITOR, rival=competitor, search=False)
+        market.start_pair(buyer, competitor, EntryCause.SWITCHED + pair.supplier.name)
     return won
 
 
@@ -94,9 +95,9 @@ def supplier_keeps(market, pair: Pair) -> bool:
     )
     pair.forecast_last = forecast
     if market.log.enabled:
-        market.record(pair, "decision", "keep", forecast=forecast)
+        market.record(pair, EventKind.DECISION, "keep", forecast=forecast)
     if market.policy.drop_unprofitable and forecast < 0.0:
-        market.end_pair(pair, "unprofitable", "forecast_negative")
+        market.end_pair(pair, EndReason.UNPROFITABLE, EndCause.FORECAST_NEGATIVE)
         return False
     return True
 
@@ -112,7 +113,7 @@ def consider_adaptations(market, pair: Pair) -> None:
         investment = economics.adaptation_supplier
         gain = _adaptation_gain(market, pair, investment)
         if market.log.enabled:
-            market.record(pair, "decision", "adapt", forecast=gain)
+            market.record(pair, EventKind.DECISION, "adapt", forecast=gain)
         if gain >= (1.0 + policy.adaptation_hurdle) * investment:
             _adapt(market, pair, investment, by_supplier=True, forecast=gain)
     if (
@@ -171,7 +172,7 @@ def _adapt(market, pair: Pair, investment: float, by_supplier: bool, forecast: f
     update_commitment(market, pair)
     if market.log.enabled:
         market.record(
-            pair, "adaptation", "supplier" if by_supplier else "buyer", amount=investment,
+            pair, EventKind.ADAPTATION, "supplier" if by_supplier else "buyer", amount=investment,
             trust_before=trust, trust_after=trust, forecast=forecast,
             uncertainty_before=pair.uncertainty, uncertainty_after=pair.uncertainty,
             commitment_before=commitment_before,

@@ -41,8 +41,9 @@ from sim.models.choice import update_preference
 from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, STAGE_NAMES, Buyer, Pair
 from sim.models.lifecycle.economics import attention_rate, book_cost, book_order
 from sim.models.lifecycle.judgement import update_commitment, value_of_success, working_friction
+from sim.models.lifecycle.vocabulary import EventKind, Message
 
-EPISODE, REVIEW, PROBLEM, APPROACH, END = "episode", "review", "problem", "approach", "end"
+EPISODE, REVIEW, PROBLEM, APPROACH, END = Message
 
 
 def order_episode(market, pair: Pair, value: float) -> None:
@@ -112,7 +113,7 @@ def order_episode(market, pair: Pair, value: float) -> None:
     if market.log.enabled:
         weight = pair.goodwill_weight
         market.record(
-            pair, "episode", cause, amount=revenue,
+            pair, EventKind.EPISODE, cause, amount=revenue,
             trust_before=(1.0 - weight) * alpha / (alpha + beta) + weight * goodwill_before,
             trust_after=trust_after_order if cause == "failure_conflict" else pair.trust,
             satisfaction_before=satisfaction, satisfaction_after=pair.satisfaction,
@@ -163,7 +164,7 @@ def neglected(market, pair: Pair) -> None:
 
 def _record_conflict(market, pair: Pair, resolved: bool, trust_before: float) -> None:
     market.record(
-        pair, "conflict", "resolved" if resolved else "unresolved",
+        pair, EventKind.CONFLICT, "resolved" if resolved else "unresolved",
         amount=market.economics.conflict_cost,
         trust_before=trust_before, trust_after=pair.trust,
     )
@@ -203,7 +204,7 @@ def requirement_shift(market, buyer: Buyer) -> None:
             neglected(market, pair)
         if market.log.enabled:
             market.record(
-                pair, "requirement_shift", "noticed" if noticed else "missed",
+                pair, EventKind.REQUIREMENT_SHIFT, "noticed" if noticed else "missed",
                 fit_before=fit_before, fit_after=pair.fit(rel.orders.fit_scale),
                 amount=market.economics.tailoring_cost if noticed else 0.0,
             )
@@ -231,7 +232,7 @@ def key_person_leaves(market, buyer: Buyer) -> None:
         pair.social += (1.0 - pair.social) * 0.5 * lost
         if market.log.enabled:
             market.record(
-                pair, "turnover", "key_person_left",
+                pair, EventKind.TURNOVER, "key_person_left",
                 uncertainty_before=uncertainty_before, uncertainty_after=pair.uncertainty,
                 detail=f"{STAGE_NAMES[pair.stage]}",
             )

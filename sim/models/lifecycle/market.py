@@ -62,6 +62,15 @@ from sim.models.lifecycle.judgement import (
     update_commitment,
 )
 from sim.models.lifecycle.outputs import EVENT_COLUMNS, PairRecords, Sampler
+from sim.models.lifecycle.vocabulary import (
+    ENDED,
+    EXITS,
+    EndCause,
+    EndReason,
+    EntryCause,
+    EventKind,
+    Message,
+)
 
 
 class Market:
@@ -252,7 +261,7 @@ class Market:
         if self.marketing_draws.uniform() >= persuasion:
             return
         if len(pairs) < buyer.breadth:
-            self.start_pair(buyer, supplier, "marketing")
+            self.start_pair(buyer, supplier, EntryCause.MARKETING)
             return
         candidates = [p for p in pairs if p.stage >= EARLY]
         if candidates:
@@ -269,7 +278,7 @@ class Market:
             return
         best = max(known, key=lambda s: prospect_value(self, buyer, s))
         if prospect_value(self, buyer, best) >= buyer.alternative_value:
-            self.start_pair(buyer, best, "search")
+            self.start_pair(buyer, best, EntryCause.SEARCH)
 
     def update_searching(self, buyer: Buyer) -> None:
         """A buyer searches while it lacks suppliers or one of them disappoints it."""
@@ -335,7 +344,10 @@ class Market:
         self.active[pair] = None
         self.stage_counts[PRE] += 1
         if self.log.enabled:
-            self.record(pair, "stage_change", cause, new_stage="pre", trust_after=pair.trust)
+            self.record(
+                pair, EventKind.STAGE_CHANGE, cause,
+                new_stage=STAGE_NAMES[PRE], trust_after=pair.trust,
+            )
         self.env.process(lifecycle(self, pair))
         self.update_searching(buyer)
         return pair
@@ -363,20 +375,27 @@ class Market:
         update_commitment(self, pair)
         if self.log.enabled:
             self.record(
-                pair, "stage_change", cause, stage=STAGE_NAMES[old], new_stage=STAGE_NAMES[stage],
+                pair, EventKind.STAGE_CHANGE, cause,
+                stage=STAGE_NAMES[old], new_stage=STAGE_NAMES[stage],
                 trust_after=pair.trust, satisfaction_after=pair.satisfaction,
                 commitment_before=commitment_before, commitment_after=pair.commitment_buyer,
                 uncertainty_after=pair.uncertainty,
             )
         self.schedule_review(pair)
 
-    def end_pair(self, pair: Pair, reason: str, cause: str = "", search: bool = True) -> None:
-        """End a relationship for ``reason`` (one of ``END_REASONS``).
+    def end_pair(
+        self, pair: Pair, reason: EndReason, cause: EndCause | None = None, *,
+        rival: Supplier | None = None, search: bool = True,
+    ) -> None:
+        """End a relationship for ``reason``, decided by ``cause`` (or won by ``rival``).
 
-        A buyer left short of suppliers by a relationship that had got past
-        the evaluation searches at once (unless ``search`` is false); after a
+        An unknown reason or cause raises ``ValueError`` at once. A buyer
+        left short of suppliers by a relationship that had got past the
+        evaluation searches at once (unless ``search`` is false); after a
         failed evaluation it waits for the next persuasive contact.
         """
+        reason = EndReason(reason)
+        cause = EndCause(cause) if cause is not None else None
         if pair.ended:
             return
         now = self.env.now
@@ -384,20 +403,21 @@ class Market:
         accrue_attention(self, pair, now)
         update_commitment(self, pair)
         pair.end = now
-        pair.end_reason = reason
+        pair.end_reason = reason.value
         buyer.pairs.remove(pair)
         del supplier.accounts[pair]
         del self.active[pair]
         self.stage_counts[pair.stage] -= 1
         supplier.attention_demand -= self.attention_by_stage[pair.stage]
-        if reason not in ("buyer_exit", "supplier_exit"):
+        if reason not in EXITS:
             buyer.rejected.append(supplier)
             if len(buyer.rejected) > self.config.market.awareness_limit:
                 del buyer.rejected[0]
         self.records.add(self, pair, censored=False)
         if self.log.enabled:
             self.record(
-                pair, "stage_change", cause or reason, new_stage="ended", detail=reason,
+                pair, EventKind.STAGE_CHANGE, rival.name if rival else cause or reason,
+                new_stage=ENDED, detail=reason,
                 trust_after=pair.trust, satisfaction_after=pair.satisfaction,
             )
         self.post(pair, (END,))
@@ -422,14 +442,16 @@ class Market:
 
         def review(_event, pair=pair, token=token):
             if pair.review_token == token and not pair.ended:
-                self.post(pair, ("review",))
+                self.post(pair, (Message.REVIEW,))
 
         self.env.timeout(wait).callbacks.append(review)
 
-    def record(self, pair: Pair, kind: str, cause: str, **values) -> None:
+    def record(self, pair: Pair, kind: EventKind, cause: str, **values) -> None:
         """Record one event of a relationship (only when events are recorded)."""
         values.setdefault("stage", STAGE_NAMES[pair.stage])
+        if "detail" in values:
+            values["detail"] = str(values["detail"])
         self.log.record(
             time=self.env.now, buyer=pair.buyer.name, supplier=pair.supplier.name,
-            kind=kind, cause=cause, **values,
+            kind=EventKind(kind).value, cause=str(cause), **values,
         )

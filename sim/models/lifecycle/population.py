@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.models.lifecycle.agents import Buyer, Supplier
 from sim.models.lifecycle.economics import WEEKS_PER_YEAR
+from sim.models.lifecycle.vocabulary import EndReason, EventKind
 
 _SKILLS = ("negotiation", "problem_solving", "conflict_resolution", "customer_knowledge")
 
@@ -188,7 +189,7 @@ def enter(market) -> Supplier:
     _join_supplier(market, entrant)
     if market.log.enabled:
         market.log.record(
-            time=market.env.now, buyer="", supplier=entrant.name, kind="entry",
+            time=market.env.now, buyer="", supplier=entrant.name, kind=EventKind.ENTRY.value,
             cause="competitor_entry", stage="",
         )
     return entrant
@@ -198,7 +199,7 @@ def buyer_leaves(market, buyer: Buyer, slot: int) -> None:
     """A buyer leaves the market; its relationships end; a new buyer takes its place."""
     buyer.active = False
     for pair in list(buyer.pairs):
-        market.end_pair(pair, "buyer_exit")
+        market.end_pair(pair, EndReason.BUYER_EXIT)
     (newcomer,) = draw_buyers(market, [None])
     market.buyers[slot] = newcomer
     _join_buyer(market, newcomer, slot)
@@ -209,7 +210,7 @@ def supplier_leaves(market, supplier: Supplier) -> None:
     supplier.active = False
     market.suppliers.remove(supplier)
     for pair in list(supplier.accounts):
-        market.end_pair(pair, "supplier_exit")
+        market.end_pair(pair, EndReason.SUPPLIER_EXIT)
     for buyer in market.buyers:
         if supplier in buyer.aware:
             buyer.aware.remove(supplier)

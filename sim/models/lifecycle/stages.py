@@ -33,6 +33,7 @@ from sim.models.lifecycle.judgement import (
     outclassed,
     prospect_value,
 )
+from sim.models.lifecycle.vocabulary import EndCause, EndReason, EntryCause, EventKind
 
 
 def lifecycle(market, pair: Pair):
@@ -68,23 +69,23 @@ def pre(market, pair: Pair):
     draws = market.decision_draws
     gap = distance_gap(pair)
     if gap > 0.0 and draws.uniform() < 1.0 - math.exp(-rel.trial.distance_sensitivity * gap):
-        market.end_pair(pair, "distance", "too_far_apart")
+        market.end_pair(pair, EndReason.DISTANCE, EndCause.TOO_FAR_APART)
         return None
     if prospect_value(market, buyer, supplier) < best_alternative(market, buyer):
-        market.end_pair(pair, "competitor", "better_alternative")
+        market.end_pair(pair, EndReason.COMPETITOR, EndCause.BETTER_ALTERNATIVE)
         return None
     forecast = pursue_forecast(market, pair)
     pair.npv_forecast = pair.forecast_last = forecast
     if market.log.enabled:
-        market.record(pair, "decision", "pursue", forecast=forecast)
+        market.record(pair, EventKind.DECISION, "pursue", forecast=forecast)
     if forecast < market.policy.pursue_hurdle:
-        market.end_pair(pair, "unprofitable", "not_worth_pursuing")
+        market.end_pair(pair, EndReason.UNPROFITABLE, EndCause.NOT_WORTH_PURSUING)
         return None
     negotiation = rel.trial.negotiation_time * (0.5 + pair.social) * (1.5 - supplier.negotiation)
     yield market.env.timeout(negotiation)
     if pair.ended:
         return None
-    market.enter_stage(pair, EARLY, "negotiated")
+    market.enter_stage(pair, EARLY, EntryCause.NEGOTIATED)
     if draws.uniform() < rel.trial.large_project_probability * (0.5 + supplier.negotiation):
         pair.cap = max(pair.cap, rel.trial.large_project_share)
         market.allocate(buyer)
@@ -111,20 +112,20 @@ def early(market, pair: Pair):
                 continue
             if kind in (EPISODE, PROBLEM):
                 if pair.episodes >= 2 and foresees_problems(market, pair):
-                    market.end_pair(pair, "poor_performance", "foresees_problems")
+                    market.end_pair(pair, EndReason.POOR_PERFORMANCE, EndCause.FORESEES_PROBLEMS)
                     return None
                 gap = experienced_cultural_gap(pair)
                 if gap > 0.0 and market.decision_draws.uniform() < 1.0 - math.exp(
                     -0.25 * rel.trial.distance_sensitivity * gap
                 ):
-                    market.end_pair(pair, "distance", "cultural_friction")
+                    market.end_pair(pair, EndReason.DISTANCE, EndCause.CULTURAL_FRICTION)
                     return None
             if kind in (EPISODE, REVIEW) and _ready_for_development(market, pair):
-                market.enter_stage(pair, DEVELOPMENT, "trust_built")
+                market.enter_stage(pair, DEVELOPMENT, EntryCause.TRUST_BUILT)
                 return development
             if kind == REVIEW:
                 if pair.episodes >= rel.trial.min_episodes and outclassed(market, pair):
-                    market.end_pair(pair, "competitor", "outclassed_in_trial")
+                    market.end_pair(pair, EndReason.COMPETITOR, EndCause.OUTCLASSED_IN_TRIAL)
                     return None
                 if _trial_failed(market, pair):
                     return None
@@ -146,11 +147,13 @@ def _trial_failed(market, pair: Pair) -> bool:
     if market.env.now - pair.stage_since < pair.buyer.trial_period:
         return False
     if expected_value(market, pair) < best_alternative(market, pair.buyer):
-        market.end_pair(pair, "competitor", "alternative_better_after_trial")
+        market.end_pair(
+            pair, EndReason.COMPETITOR, EndCause.ALTERNATIVE_BETTER_AFTER_TRIAL
+        )
     elif pair.trust < rel.trial.development_trust:
-        market.end_pair(pair, "poor_performance", "trust_not_built")
+        market.end_pair(pair, EndReason.POOR_PERFORMANCE, EndCause.TRUST_NOT_BUILT)
     elif pair.satisfaction < pair.buyer.search_threshold:
-        market.end_pair(pair, "dissatisfaction", "trial_disappointed")
+        market.end_pair(pair, EndReason.DISSATISFACTION, EndCause.TRIAL_DISAPPOINTED)
     return pair.ended
 
 
@@ -169,7 +172,7 @@ def development(market, pair: Pair):
 def _to_long_term(market, pair: Pair):
     threshold = market.rel.development.commitment_threshold
     if min(pair.commitment_buyer, pair.commitment_supplier) >= threshold:
-        market.enter_stage(pair, LONG_TERM, "mutual_commitment")
+        market.enter_stage(pair, LONG_TERM, EntryCause.MUTUAL_COMMITMENT)
         return long_term
     return None
 
@@ -228,7 +231,7 @@ def long_term(market, pair: Pair):
 
 def _to_final(market, pair: Pair):
     if _ready_for_final(market, pair):
-        market.enter_stage(pair, FINAL, "institutionalised")
+        market.enter_stage(pair, FINAL, EntryCause.INSTITUTIONALISED)
         return final
     return None
 
