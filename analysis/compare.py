@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from analysis import plots, stats
+from analysis import plots, stats, tables
 from analysis.bundle import STAGES, Source, as_results, durations, model_of, scenario_name
 from analysis.metrics import metric_info, replication_metrics
 from analysis.report import (
@@ -177,7 +177,7 @@ def plot_survival(comparison: Comparison) -> Figure | None:
 
 def plot_funnel(comparison: Comparison) -> Figure | None:
     """Share of pairs reaching each stage in each scenario, with 95% intervals."""
-    tables = [(name, stats.funnel(r.pairs)) for name, r in
+    tables = [(name, tables.funnel(r.pairs)) for name, r in
               zip(comparison.names, comparison.results, strict=True)]
     tables = [(name, t) for name, t in tables if t is not None]
     if len(tables) < 2:

@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from analysis import stats
+from analysis import stats, tables
 from analysis.bundle import (
     REASONS,
     STAGES,
@@ -205,7 +205,7 @@ def stage_label(stage: str) -> str:
 def plot_funnel(source: Source) -> Figure | None:
     """Share of pairs that reach each stage, with 95% intervals across replications."""
     results = as_results(source)
-    table = stats.funnel(results.pairs)
+    table = tables.funnel(results.pairs)
     if table is None:
         return None
     figure, ax = new_figure("How far relationships get")
@@ -231,7 +231,7 @@ def plot_funnel(source: Source) -> Figure | None:
 def plot_occupancy(source: Source) -> Figure | None:
     """Relationships in each stage (or customers in each state) over time: median and band."""
     results = as_results(source)
-    table = stats.occupancy(results.timeseries)
+    table = tables.occupancy(results.timeseries)
     if table is None:
         return None
     unit = time_unit(results)
@@ -257,7 +257,7 @@ def plot_occupancy(source: Source) -> Figure | None:
 def plot_end_reasons(source: Source) -> Figure | None:
     """Why relationships ended, in each stage (ended pairs per replication)."""
     results = as_results(source)
-    table = stats.end_reasons(results.pairs)
+    table = tables.end_reasons(results.pairs)
     if table is None or table.to_numpy().sum() == 0:
         return None
     replications = max(1, results.pairs["replication"].nunique()
@@ -281,7 +281,7 @@ def plot_end_reasons(source: Source) -> Figure | None:
 def plot_attitudes(source: Source) -> Figure | None:
     """Mean trust, commitment and satisfaction in each stage, with 95% intervals."""
     results = as_results(source)
-    table = stats.stage_attitudes(results.timeseries, results.pairs)
+    table = tables.stage_attitudes(results.timeseries, results.pairs)
     if table is None:
         return None
     figure, ax = new_figure("Trust, commitment and satisfaction by stage")
@@ -456,7 +456,7 @@ def plot_outcomes(source: Source) -> Figure | None:
 def plot_calibration(source: Source) -> Figure | None:
     """Forecast NPV against realised NPV of ended relationships, in ten forecast bins."""
     results = as_results(source)
-    result = stats.calibration(results.pairs)
+    result = tables.calibration(results.pairs)
     if result is None:
         return None
     table, summary = result
@@ -490,11 +490,11 @@ def plot_market_share(source: Source) -> Figure | None:
     results = as_results(source)
     labels = {"incumbents": "incumbent suppliers", "entrants": "entrant suppliers",
               "outside": "outside option (other sources)"}
-    table = stats.bands(results.timeseries, [f"share_{s}" for s in labels], prefix="share_")
+    table = tables.bands(results.timeseries, [f"share_{s}" for s in labels], prefix="share_")
     title, ylabel = "Market share of incumbents and entrants", "share of buyers' spending (%)"
     if table is None and results.timeseries is not None:
         sellers = [c for c in results.timeseries.columns if c.startswith("share_")]
-        table = stats.bands(results.timeseries, sellers, prefix="share_")
+        table = tables.bands(results.timeseries, sellers, prefix="share_")
         labels = {c.removeprefix("share_"): c.removeprefix("share_").replace("_", " ")
                   for c in sellers}
         title, ylabel = "Market share of each seller", "market share (%)"

@@ -1,40 +1,47 @@
-"""Statistics of relationship outcomes, with their uncertainty.
+"""The intervals and survival estimates every figure, table and check of dyadsim uses.
 
-Two kinds of uncertainty appear here. Across replications (funnel shares, key
-figures, attitudes by stage) each replication gives one value, replications
-are independent, and an interval is a bootstrap interval of their mean
-(:func:`bootstrap_interval`). Over pairs (survival, hazard, calibration) the
-pairs of all replications are pooled and the interval comes from the
-estimator's own variance (Greenwood for Kaplan-Meier, Poisson for hazards).
-Confidence levels are fractions (0.95 is a 95% interval).
+One small set of functions, each for one kind of uncertainty:
+
+- across replications, the mean of one value per replication (key figures,
+  funnel shares, attitudes by stage): a BCa bootstrap interval
+  (:func:`bootstrap_interval`, through :func:`scipy.stats.bootstrap`), and for
+  the difference of two scenarios :func:`bootstrap_difference` (paired under
+  common random numbers);
+- a handful of per-seed estimates (the reproductions' checks): the Student-t
+  interval of :func:`mean_interval`, and :func:`standard_error`;
+- a ratio pooled over replications (a hazard: endings over weeks at risk):
+  :func:`pooled_interval`, resampling whole replications;
+- over pairs: Kaplan-Meier survival with its Greenwood band
+  (:func:`kaplan_meier`), its area (:func:`restricted_mean`, the
+  censoring-aware mean duration) and the exact Poisson interval of a rate
+  (:func:`life_table_hazard`, :func:`poisson_rate`).
+
+Confidence levels are fractions (0.95 is a 95% interval). Resampling is
+seeded, so a report is the same every time it is built.
 """
 
 from __future__ import annotations
 
 import itertools
-import logging
 import warnings
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.bundle import STAGES, has_columns, stage_rank
-
 __all__ = [
     "bootstrap_difference",
     "bootstrap_interval",
-    "calibration",
-    "end_reasons",
-    "funnel",
     "kaplan_meier",
     "life_table_hazard",
-    "occupancy",
+    "mean_interval",
+    "mean_with_interval",
+    "poisson_rate",
+    "pooled_interval",
+    "pooled_resamples",
     "restricted_mean",
-    "stage_attitudes",
+    "standard_error",
 ]
-
-log = logging.getLogger(__name__)
 
 BOOTSTRAP_RESAMPLES = 1999
 BOOTSTRAP_SEED = 20240501
@@ -110,12 +117,84 @@ def _bootstrap(samples, statistic, confidence, *, paired) -> tuple[float, float]
     return (float("nan"), float("nan"))
 
 
-def _mean_with_interval(values, confidence) -> dict[str, float]:
-    sample = np.asarray(values, dtype=float)
-    sample = sample[np.isfinite(sample)]
+def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean of independent estimates with its Student-t interval: ``(mean, low, high)``.
+
+    For a handful of per-seed estimates of one quantity (the reproductions'
+    checks), where a bootstrap of so few values would be too narrow. NaN
+    values are dropped; with fewer than two values the interval is NaN.
+
+    >>> mean, low, high = mean_interval([1.0, 2.0, 3.0])
+    >>> mean, round(low, 3), round(high, 3)
+    (2.0, -0.484, 4.484)
+    """
+    sample = _finite(values)
+    if sample.size < 2:
+        value = float(sample.mean()) if sample.size else float("nan")
+        return value, float("nan"), float("nan")
+    mean = float(sample.mean())
+    half = float(stats.t.ppf(0.5 + confidence / 2, sample.size - 1) * standard_error(sample))
+    return mean, mean - half, mean + half
+
+
+def standard_error(values) -> float:
+    """Standard error of the mean of ``values`` (NaN dropped; NaN below two values).
+
+    >>> standard_error([1.0, 2.0, 3.0, 4.0])
+    0.6454972243679028
+    """
+    sample = _finite(values)
+    if sample.size < 2:
+        return float("nan")
+    return float(sample.std(ddof=1) / np.sqrt(sample.size))
+
+
+def pooled_resamples(sums: np.ndarray, counts: np.ndarray, *, seed: int = BOOTSTRAP_SEED,
+                     resamples: int = BOOTSTRAP_RESAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    """Pooled means and their bootstrap resamples, resampling whole replications.
+
+    ``sums`` and ``counts`` have one row per replication (and any columns):
+    the pooled mean of a column is its total sum over its total count (a
+    hazard: endings over weeks at risk). Pairs of one replication share a
+    market, so replications, not pairs, are resampled, and every column of a
+    resample takes the same replications (common random numbers stay
+    paired). Returns the pooled means, one per column (flattened), and an
+    array of ``resamples`` rows of them.
+    """
+    rng = np.random.default_rng(seed)
+    size = sums.shape[0]
+    weights = rng.multinomial(size, np.full(size, 1 / size), size=resamples)
+    flat_sums, flat_counts = sums.reshape(size, -1), counts.reshape(size, -1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        resampled = (weights @ flat_sums) / (weights @ flat_counts)
+        mean = flat_sums.sum(axis=0) / flat_counts.sum(axis=0)
+    return mean, resampled
+
+
+def pooled_interval(sums: np.ndarray, counts: np.ndarray, confidence: float = 0.95, *,
+                    seed: int = BOOTSTRAP_SEED) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pooled means with percentile intervals from :func:`pooled_resamples`.
+
+    Returns ``(mean, low, high)``, each shaped like one row of ``sums``.
+    """
+    mean, resampled = pooled_resamples(sums, counts, seed=seed)
+    alpha = (1 - confidence) / 2
+    low, high = np.nanquantile(resampled, [alpha, 1 - alpha], axis=0)
+    shape = sums.shape[1:]
+    return mean.reshape(shape), low.reshape(shape), high.reshape(shape)
+
+
+def mean_with_interval(values, confidence: float = 0.95) -> dict[str, float]:
+    """``mean``, bootstrap ``low`` and ``high`` and the number of ``replications`` of ``values``."""
+    sample = _finite(values)
     mean = float(sample.mean()) if sample.size else float("nan")
     low, high = bootstrap_interval(sample, confidence)
     return {"mean": mean, "low": low, "high": high, "replications": int(sample.size)}
+
+
+def _finite(values) -> np.ndarray:
+    sample = np.asarray(values, dtype=float)
+    return sample[np.isfinite(sample)]
 
 
 # ---------------------------------------------------------------- survival
@@ -197,13 +276,13 @@ def life_table_hazard(duration, censored, width: float, confidence: float = 0.95
         time_in_bin = np.clip(duration[inside], low_age, high_age) - low_age
         exposure = float(time_in_bin.sum())
         endings = int(np.sum(ended & inside & (duration < high_age)))
-        rate, low, high = _poisson_rate(endings, exposure, confidence)
+        rate, low, high = poisson_rate(endings, exposure, confidence)
         rows.append((low_age, high_age, int(inside.sum()), endings, exposure, rate, low, high))
     return pd.DataFrame(rows, columns=["age_from", "age_to", "at_risk", "endings", "exposure",
                                        "hazard", "low", "high"])
 
 
-def _poisson_rate(count: int, exposure: float, confidence: float) -> tuple[float, float, float]:
+def poisson_rate(count: int, exposure: float, confidence: float) -> tuple[float, float, float]:
     """Rate ``count / exposure`` with its exact (Garwood) Poisson interval."""
     if exposure <= 0:
         return (float("nan"),) * 3
@@ -211,190 +290,3 @@ def _poisson_rate(count: int, exposure: float, confidence: float) -> tuple[float
     low = stats.chi2.ppf(alpha / 2, 2 * count) / 2 if count else 0.0
     high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
     return (count / exposure, float(low) / exposure, float(high) / exposure)
-
-
-# ---------------------------------------------------------------- stages
-
-
-def funnel(pairs: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame | None:
-    """Share of pairs that reach each stage, with an interval across replications.
-
-    A pair reaches a stage when its furthest stage is that stage or a later
-    one. Each replication gives one share; the table holds their mean and a
-    bootstrap interval, one row per stage: ``stage``, ``share``, ``low``,
-    ``high`` (fractions of all pairs that met), ``pairs`` (total reaching it).
-    None without a ``furthest_stage`` column.
-    """
-    if not has_columns(pairs, "furthest_stage"):
-        return None
-    rank = stage_rank(pairs["furthest_stage"]).to_numpy()
-    replication = _replication_of(pairs)
-    rows = []
-    for index, stage in enumerate(STAGES):
-        reached = pd.Series(rank >= index).groupby(replication)
-        summary = _mean_with_interval(reached.mean().to_numpy(), confidence)
-        rows.append({"stage": stage, "share": summary["mean"], "low": summary["low"],
-                     "high": summary["high"], "pairs": int(reached.sum().sum())})
-    return pd.DataFrame(rows)
-
-
-def end_reasons(pairs: pd.DataFrame) -> pd.DataFrame | None:
-    """How many relationships ended in each stage for each reason (all replications).
-
-    Rows are stages (in lifecycle order), columns reasons (most frequent
-    first), values counts of ended pairs. Censored pairs are left out. None
-    without ``end_stage`` and ``end_reason`` columns.
-    """
-    if not has_columns(pairs, "end_stage", "end_reason"):
-        return None
-    ended = pairs[pairs["end_reason"].notna() & (pairs["end_reason"].astype(str) != "")]
-    if "censored" in ended.columns:
-        ended = ended[~ended["censored"].fillna(False).astype(bool)]
-    table = pd.crosstab(ended["end_stage"].astype(str), ended["end_reason"].astype(str))
-    stages = [s for s in STAGES if s in table.index] + [s for s in table.index if s not in STAGES]
-    table = table.reindex(stages)
-    table = table[table.sum().sort_values(ascending=False).index]
-    table.index.name, table.columns.name = "stage", "reason"
-    return table
-
-
-def occupancy(timeseries: pd.DataFrame, prefix: str = "n_", low: float = 0.1,
-              high: float = 0.9) -> pd.DataFrame | None:
-    """Median and band across replications of the occupancy columns over time.
-
-    The columns are ``prefix<stage>`` for the lifecycle stages when the table
-    has them (other counts such as ``n_buyers`` are not occupancy), else every
-    ``prefix*`` column (a Markov model's states). The time column is ``time``
-    (weeks), ``period`` or ``day``. Returns a long table with
-    ``time``, ``series`` (column name without the prefix), ``median``, ``low``
-    and ``high`` (the ``low`` and ``high`` quantiles across replications).
-    """
-    time = _time_column(timeseries)
-    columns = [c for c in timeseries.columns if c.startswith(prefix)] if time else []
-    stages = [f"{prefix}{stage}" for stage in STAGES if f"{prefix}{stage}" in columns]
-    columns = stages or columns
-    if not columns:
-        return None
-    return bands(timeseries, columns, low, high, prefix)
-
-
-def bands(timeseries: pd.DataFrame, columns, low: float = 0.1, high: float = 0.9,
-          prefix: str = "") -> pd.DataFrame | None:
-    """Median and ``low``-``high`` quantile band across replications of ``columns`` over time."""
-    time = _time_column(timeseries)
-    columns = [c for c in columns if c in timeseries.columns]
-    if not time or not columns:
-        return None
-    long = timeseries.melt(id_vars=[time], value_vars=columns, var_name="series")
-    grouped = long.groupby([time, "series"], sort=False)["value"]
-    table = pd.DataFrame({"median": grouped.median(), "low": grouped.quantile(low),
-                          "high": grouped.quantile(high)}).reset_index()
-    table = table.rename(columns={time: "time"})
-    order = {column: index for index, column in enumerate(columns)}
-    table = table.sort_values(["series", "time"], key=lambda c: c.map(order) if c.name ==
-                              "series" else c, kind="stable").reset_index(drop=True)
-    table["series"] = table["series"].str.removeprefix(prefix)
-    return table
-
-
-def stage_attitudes(results_timeseries: pd.DataFrame | None, pairs: pd.DataFrame | None,
-                    confidence: float = 0.95) -> pd.DataFrame | None:
-    """Mean trust, commitment and satisfaction by stage, with intervals across replications.
-
-    From the time series (``trust_<stage>`` ..., averaged over the run) when it
-    has them, else from the pairs' final values grouped by the stage they
-    ended in. Returns ``variable``, ``stage``, ``mean``, ``low``, ``high``
-    (all on the 0-1 scale of the model).
-    """
-    variables = ("trust", "commitment", "satisfaction")
-    rows = []
-    if results_timeseries is not None and len(results_timeseries):
-        replication = _replication_of(results_timeseries)
-        for variable in variables:
-            for stage in STAGES:
-                column = f"{variable}_{stage}"
-                if column in results_timeseries.columns:
-                    per_replication = results_timeseries[column].groupby(replication).mean()
-                    rows.append({"variable": variable, "stage": stage,
-                                 **_mean_with_interval(per_replication, confidence)})
-    if not rows and has_columns(pairs, "end_stage"):
-        replication = _replication_of(pairs)
-        sources = {"trust": ["trust"], "satisfaction": ["satisfaction"],
-                   "commitment": ["commitment_buyer", "commitment_supplier", "commitment"]}
-        for variable, candidates in sources.items():
-            column = next((c for c in candidates if c in pairs.columns), None)
-            if column is None:
-                continue
-            for stage in STAGES:
-                here = pairs["end_stage"].astype(str).to_numpy() == stage
-                if here.any():
-                    per_replication = pairs.loc[here, column].groupby(replication[here]).mean()
-                    rows.append({"variable": variable, "stage": stage,
-                                 **_mean_with_interval(per_replication, confidence)})
-    return pd.DataFrame(rows) if rows else None
-
-
-# ---------------------------------------------------------------- economics
-
-
-def calibration(pairs: pd.DataFrame, bins: int = 10, confidence: float = 0.95,
-                ended_only: bool = True) -> tuple[pd.DataFrame, dict] | None:
-    """Forecast net present value against the value the relationship realised.
-
-    Pairs are grouped into ``bins`` equal-count bins of forecast NPV; each row
-    holds the bin's mean ``forecast`` and mean ``realised`` NPV (money), with a
-    normal interval of the realised mean and the number of ``pairs``.
-    ``ended_only`` keeps relationships that ended before the horizon, whose
-    realised value is complete (a censored pair's value is cut at the
-    horizon). Pairs that never got past the pre-relationship stage are left
-    out when the stage is known: nothing was pursued, so nothing was realised.
-    Also returns a summary: ``bias`` (mean forecast minus realised),
-    ``correlation`` and the ``slope`` of realised on forecast (1 when
-    calibrated). None without ``npv`` and ``npv_forecast``.
-    """
-    if not has_columns(pairs, "npv", "npv_forecast"):
-        return None
-    data = pairs
-    if "furthest_stage" in pairs.columns:
-        pairs = data = pairs[stage_rank(pairs["furthest_stage"]).to_numpy() >= 1]
-    if ended_only and "censored" in pairs.columns:
-        ended = pairs[~pairs["censored"].fillna(False).astype(bool)]
-        data = ended if len(ended) >= bins else pairs
-    data = data[["npv_forecast", "npv"]].apply(pd.to_numeric, errors="coerce").dropna()
-    if len(data) < 3:
-        return None
-    quantile = pd.qcut(data["npv_forecast"].rank(method="first"), min(bins, len(data)),
-                       labels=False)
-    grouped = data.groupby(quantile)
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    spread = grouped["npv"].std(ddof=1) / np.sqrt(grouped.size())
-    table = pd.DataFrame({
-        "forecast": grouped["npv_forecast"].mean(), "realised": grouped["npv"].mean(),
-        "pairs": grouped.size(),
-    })
-    table["low"] = table["realised"] - z * spread
-    table["high"] = table["realised"] + z * spread
-    forecast, realised = data["npv_forecast"].to_numpy(), data["npv"].to_numpy()
-    varies = np.ptp(forecast) > 0 and np.ptp(realised) > 0
-    summary = {
-        "pairs": len(data),
-        "bias": float(np.mean(forecast - realised)),
-        "correlation": float(np.corrcoef(forecast, realised)[0, 1]) if varies else float("nan"),
-        "slope": float(stats.linregress(forecast, realised).slope) if varies else float("nan"),
-    }
-    return table.reset_index(drop=True), summary
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _replication_of(table: pd.DataFrame) -> np.ndarray:
-    if "replication" in table.columns:
-        return table["replication"].to_numpy()
-    return np.zeros(len(table), dtype=int)
-
-
-def _time_column(timeseries: pd.DataFrame | None) -> str | None:
-    if timeseries is None:
-        return None
-    return next((c for c in ("time", "period", "day") if c in timeseries.columns), None)

@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.plots import OKABE_ITO, new_figure, save
-from reproduce.framework import Check, Context, Verdict, mean_interval
+from analysis.stats import mean_interval
+from reproduce.framework import Check, Context, Verdict
 from reproduce.lifecycle import WEEKS_PER_YEAR, baseline, horizon_of, run, snapshot
 
 NAME = "commitment-trust-signs"

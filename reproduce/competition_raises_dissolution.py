@@ -13,14 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.plots import OKABE_ITO, new_figure, save
+from analysis.stats import pooled_interval, pooled_resamples
 from reproduce.framework import Check, Context, Verdict
-from reproduce.lifecycle import (
-    WEEKS_PER_YEAR,
-    cluster_bootstrap,
-    dissolution_exposure,
-    pooled_resamples,
-    run,
-)
+from reproduce.lifecycle import BOOTSTRAP_SEED, WEEKS_PER_YEAR, dissolution_exposure, run
 from sim.scenario import load_scenario
 
 NAME = "competition-raises-dissolution"
@@ -51,7 +46,7 @@ def reproduce(context: Context) -> Check:
             tables.append(dissolution_exposure(run(context, name, overrides).pairs).sort_index())
         endings = np.column_stack([table["endings"] for table in tables])
         exposure = np.column_stack([table["exposure"] for table in tables])
-        hazards, resampled = pooled_resamples(endings, exposure)
+        hazards, resampled = pooled_resamples(endings, exposure, seed=BOOTSTRAP_SEED)
         low, high = np.exp(np.nanquantile(np.log(resampled[:, -1] / resampled[:, 0]),
                                           [0.025, 0.975]))
         ratio = hazards[-1] / hazards[0]
@@ -78,7 +73,8 @@ def _figure(curves, path):
     figure, ax = new_figure("More competing suppliers, more dissolution")
     for colour, (name, (counts, endings, exposure)) in zip(
             OKABE_ITO, curves.items(), strict=False):
-        mean, low, high = (WEEKS_PER_YEAR * value for value in cluster_bootstrap(endings, exposure))
+        interval = pooled_interval(endings, exposure, seed=BOOTSTRAP_SEED)
+        mean, low, high = (WEEKS_PER_YEAR * value for value in interval)
         ax.errorbar(counts, mean, yerr=[mean - low, high - mean], fmt="o-", color=colour,
                     capsize=5, label=name.replace("_", " "))
     ax.set_xscale("log", base=2)

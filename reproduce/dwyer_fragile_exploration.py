@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.plots import OKABE_ITO, new_figure, save, stage_label
-from reproduce.framework import Check, Context, Verdict, mean_interval, vote
+from analysis.stats import mean_interval
+from reproduce.framework import Check, Context, Verdict, vote
 from reproduce.lifecycle import WEEKS_PER_YEAR, baseline, stage_hazards
 
 NAME = "dwyer-fragile-exploration"

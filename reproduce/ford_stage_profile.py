@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.plots import OKABE_ITO, new_figure, panel_title, save, stage_label
+from analysis.stats import pooled_interval, pooled_resamples
 from reproduce.framework import Check, Context, Verdict, vote
-from reproduce.lifecycle import baseline, cluster_bootstrap, pooled_resamples
+from reproduce.lifecycle import BOOTSTRAP_SEED, baseline
 
 NAME = "ford-stage-profile"
 SOURCE = ("Ford, D. (1980) The development of buyer-seller relationships in industrial "
@@ -50,7 +51,7 @@ def reproduce(context: Context) -> Check:
     active = results.pairs[results.pairs["censored"]]
     values = _variables(active)
     sums, counts = _by_replication(active, values)
-    mean, low, high = cluster_bootstrap(sums, counts)
+    mean, low, high = pooled_interval(sums, counts, seed=BOOTSTRAP_SEED)
     verdicts = []
     for index, (label, sign) in enumerate(VARIABLES):
         verdicts.append(_trend(label, sign, sums[:, :, index], counts[:, :, index]))
@@ -123,7 +124,7 @@ def _trend(label: str, sign: int, sums: np.ndarray, counts: np.ndarray) -> Verdi
 
 def _difference(sums: np.ndarray, counts: np.ndarray) -> tuple[float, float, float]:
     """Difference of two pooled means (column 0 minus column 1) with a seed bootstrap."""
-    point, means = pooled_resamples(sums, counts)
+    point, means = pooled_resamples(sums, counts, seed=BOOTSTRAP_SEED)
     low, high = np.nanquantile(means[:, 0] - means[:, 1], [0.025, 0.975])
     return float(point[0] - point[1]), float(low), float(high)
 

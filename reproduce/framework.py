@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
 __all__ = [
     "VOTE_SHARE",
@@ -26,7 +25,6 @@ __all__ = [
     "Context",
     "Settings",
     "Verdict",
-    "mean_interval",
     "vote",
 ]
 
@@ -123,23 +121,6 @@ def vote(holds: Sequence[bool], share: float = VOTE_SHARE) -> tuple[bool, str]:
     count, total = int(np.sum(holds)), len(holds)
     needed = math.ceil(share * total - 1e-9)
     return (total > 0 and count >= needed), f"{count} of {total} seeds"
-
-
-def mean_interval(values, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
-    """Mean of per-seed estimates with its Student-t interval: ``(mean, low, high)``.
-
-    Seeds are independent replications, so the spread of their estimates is
-    the honest measure of uncertainty, whatever the estimator.
-    """
-    sample = np.asarray(values, dtype=float)
-    sample = sample[np.isfinite(sample)]
-    if sample.size < 2:
-        value = float(sample.mean()) if sample.size else float("nan")
-        return value, float("nan"), float("nan")
-    mean = float(sample.mean())
-    half = float(stats.t.ppf(0.5 + confidence / 2, sample.size - 1)
-                 * sample.std(ddof=1) / math.sqrt(sample.size))
-    return mean, mean - half, mean + half
 
 
 class Context:

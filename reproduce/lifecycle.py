@@ -13,16 +13,13 @@ import pandas as pd
 from reproduce.framework import Context
 
 __all__ = [
-    "ACTIVE_STAGES",
+    "BOOTSTRAP_SEED",
     "SEED",
     "WEEKS_PER_YEAR",
     "baseline",
     "began",
-    "cluster_bootstrap",
     "dissolution_exposure",
-    "dissolution_hazard",
     "horizon_of",
-    "pooled_resamples",
     "replications",
     "run",
     "snapshot",
@@ -32,10 +29,9 @@ __all__ = [
 SEED = 50000
 """Master seed of every lifecycle run of the reproductions (common random numbers)."""
 WEEKS_PER_YEAR = 52.0
-ACTIVE_STAGES = ("pre", "early", "development", "long_term", "final")
 _NEXT = {"early": "t_development", "development": "t_long_term", "long_term": "t_final"}
 BOOTSTRAP_SEED = 20240601
-BOOTSTRAP_RESAMPLES = 1999
+"""Seed of the reproductions' resampling of seeds (:func:`analysis.stats.pooled_interval`)."""
 
 
 def replications(context: Context) -> int:
@@ -76,12 +72,6 @@ def dissolution_exposure(pairs: pd.DataFrame) -> pd.DataFrame:
                          "exposure": grouped["age"].sum()})
 
 
-def dissolution_hazard(pairs: pd.DataFrame) -> pd.Series:
-    """Per replication: endings of begun relationships per relationship-week (per week)."""
-    table = dissolution_exposure(pairs)
-    return table["endings"] / table["exposure"]
-
-
 def stage_hazards(pairs: pd.DataFrame, stages=("early", "development", "long_term")):
     """Per replication and stage: endings in the stage, weeks spent in it, and their ratio."""
     rows = []
@@ -116,37 +106,3 @@ def snapshot(results, time: float) -> pd.DataFrame:
     merged = live.merge(last, on=["replication", "buyer", "supplier"], how="inner")
     merged["left_within"] = (~merged["censored"]) & (merged["end"] <= time + WEEKS_PER_YEAR)
     return merged
-
-
-def pooled_resamples(sums: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pooled means and their bootstrap resamples, resampling whole replications.
-
-    ``sums`` and ``counts`` have one row per replication (and any columns):
-    the pooled mean of a column is its total sum over its total count. Pairs
-    of one replication share a market, so replications, not pairs, are
-    resampled, and every column of a resample takes the same replications
-    (common random numbers stay paired). Returns the pooled means, one per
-    column (flattened), and an array of ``BOOTSTRAP_RESAMPLES`` rows of them.
-    """
-    rng = np.random.default_rng(BOOTSTRAP_SEED)
-    size = sums.shape[0]
-    weights = rng.multinomial(size, np.full(size, 1 / size), size=BOOTSTRAP_RESAMPLES)
-    flat_sums, flat_counts = sums.reshape(size, -1), counts.reshape(size, -1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        resampled = (weights @ flat_sums) / (weights @ flat_counts)
-        mean = flat_sums.sum(axis=0) / flat_counts.sum(axis=0)
-    return mean, resampled
-
-
-def cluster_bootstrap(sums: np.ndarray, counts: np.ndarray,
-                      confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pooled means and bootstrap intervals, resampling whole replications.
-
-    See :func:`pooled_resamples`. Returns ``(mean, low, high)``, each shaped
-    like one row of ``sums``.
-    """
-    mean, resampled = pooled_resamples(sums, counts)
-    alpha = (1 - confidence) / 2
-    low, high = np.nanquantile(resampled, [alpha, 1 - alpha], axis=0)
-    shape = sums.shape[1:]
-    return mean.reshape(shape), low.reshape(shape), high.reshape(shape)

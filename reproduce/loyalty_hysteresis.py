@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.plots import OKABE_ITO, new_figure, save
-from reproduce.framework import Check, Context, Verdict, mean_interval, vote
+from analysis.stats import mean_interval
+from reproduce.framework import Check, Context, Verdict, vote
 from sim.models.loyalty import critical_beta, in_days, mean_field
 from sim.scenario import load_scenario
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.plots import OKABE_ITO, new_figure, save
-from reproduce.framework import Check, Context, Verdict, mean_interval, vote
+from analysis.stats import mean_interval
+from reproduce.framework import Check, Context, Verdict, vote
 from sim.models.loyalty import critical_beta, mean_field, order_parameter
 from sim.scenario import load_scenario
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.plots import OKABE_ITO, new_figure, save
-from reproduce.framework import Check, Context, Verdict, mean_interval
+from analysis.stats import mean_interval, standard_error
+from reproduce.framework import Check, Context, Verdict
 
 NAME = "markov-clv"
 SOURCE = ("Pfeifer, P. E. & Carraway, R. L. (2000) Modeling customer relationships as "
@@ -50,16 +51,16 @@ def reproduce(context: Context) -> Check:
                               parallel=False)
         expected = results.summary()["analytic_value"]
         means = results.pairs.groupby("replication")["value"].mean()
-        mean, _, _ = mean_interval(means)
-        error = float(means.std(ddof=1) / np.sqrt(means.size))
+        mean, low, high = mean_interval(means)
+        error = standard_error(means)
         z = (mean - expected) / error
         verdicts.append(Verdict(
             label=label, expected=f"{expected:.3f}",
             measured=f"{mean:.3f} ± {error:.3f} (z = {z:+.2f})",
             passed=bool(abs(z) <= TOLERANCE)))
-        points.append((label, expected, mean, error))
+        points.append((label, expected, mean, error, (high - low) / 2))
     figure = _figure(points, context.figure_path(NAME))
-    worst = max(abs((m - e) / s) for _, e, m, s in points)
+    worst = max(abs((m - e) / s) for _, e, m, s, _ in points)
     return Check.from_verdicts(
         __name__, verdicts,
         expected=f"{len(CASES)} cases within {TOLERANCE:g} standard errors",
@@ -71,8 +72,8 @@ def _figure(points, path):
     figure, ax = new_figure("Simulated customer value against the closed form")
     labels = [label for label, *_ in points]
     positions = np.arange(len(points))
-    ratio = np.array([mean / expected for _, expected, mean, _ in points])
-    half = np.array([1.96 * error / abs(expected) for _, expected, _, error in points])
+    ratio = np.array([mean / expected for _, expected, mean, _, _ in points])
+    half = np.array([half / abs(expected) for _, expected, _, _, half in points])
     ax.axhline(1.0, color="black", linewidth=1, label="closed form")
     ax.errorbar(positions, ratio, yerr=half, fmt="o", color=OKABE_ITO[0], capsize=6,
                 label="simulated mean, 95% interval")

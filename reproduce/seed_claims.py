@@ -16,7 +16,8 @@ import pandas as pd
 from scipy import stats
 
 from analysis.plots import OKABE_ITO, new_figure, panel_title, save
-from reproduce.framework import Check, Context, Verdict, mean_interval, vote
+from analysis.stats import mean_interval
+from reproduce.framework import Check, Context, Verdict, vote
 from reproduce.lifecycle import WEEKS_PER_YEAR, began, run
 
 NAME = "seed-claims"

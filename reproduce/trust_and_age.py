@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.plots import OKABE_ITO, new_figure, save
-from reproduce.framework import Check, Context, Verdict, mean_interval
+from analysis.stats import mean_interval
+from reproduce.framework import Check, Context, Verdict
 from reproduce.lifecycle import WEEKS_PER_YEAR, baseline, horizon_of
 
 NAME = "trust-and-age"

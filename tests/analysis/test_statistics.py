@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from analysis import stats
+from analysis import stats, tables
 
 # A censored sample small enough to do by hand: events at 2, 3, 5, 8; censored at 3 and 6.
 DURATIONS = [2, 3, 3, 5, 6, 8]
@@ -139,7 +139,7 @@ def test_funnel_counts_the_share_that_reaches_each_stage_by_hand():
         "replication": [0, 0, 0, 0, 1, 1],
         "furthest_stage": ["pre", "early", "development", "final", "early", "pre"],
     })
-    table = stats.funnel(pairs).set_index("stage")
+    table = tables.funnel(pairs).set_index("stage")
     # replication 0: 4/4, 3/4, 2/4, 1/4, 1/4; replication 1: 2/2, 1/2, 0, 0, 0
     assert table.loc["pre", "share"] == 1
     assert table.loc["early", "share"] == pytest.approx((3 / 4 + 1 / 2) / 2)
@@ -154,7 +154,7 @@ def test_end_reasons_leave_out_censored_pairs_and_keep_stage_order():
         "end_reason": ["competitor", "distance", "competitor", "competitor", None],
         "censored": [False, False, False, False, True],
     })
-    table = stats.end_reasons(pairs)
+    table = tables.end_reasons(pairs)
     assert list(table.index) == ["pre", "early", "long_term"]
     assert table.loc["early", "competitor"] == 2 and table.loc["pre", "distance"] == 1
     assert list(table.columns) == ["competitor", "distance"]
@@ -165,7 +165,7 @@ def test_occupancy_gives_median_and_band_across_replications():
         "replication": [0, 1, 2, 0, 1, 2], "time": [0, 0, 0, 4, 4, 4],
         "n_pre": [1, 2, 3, 5, 5, 5], "n_early": [0, 0, 9, 1, 1, 1],
     })
-    table = stats.occupancy(timeseries).set_index(["series", "time"])
+    table = tables.occupancy(timeseries).set_index(["series", "time"])
     assert table.loc[("pre", 0), "median"] == 2
     assert table.loc[("pre", 0), "low"] == pytest.approx(1.2)  # 10% quantile of 1, 2, 3
     assert table.loc[("early", 0), "high"] == pytest.approx(7.2)
@@ -176,7 +176,7 @@ def test_calibration_of_perfect_forecasts_has_no_bias_and_slope_one():
     rng = np.random.default_rng(5)
     value = rng.normal(1000, 300, 500)
     pairs = pd.DataFrame({"npv": value, "npv_forecast": value, "censored": False})
-    table, summary = stats.calibration(pairs)
+    table, summary = tables.calibration(pairs)
     assert summary["bias"] == pytest.approx(0)
     assert summary["slope"] == pytest.approx(1)
     assert np.allclose(table["forecast"], table["realised"])
@@ -187,12 +187,12 @@ def test_calibration_measures_an_optimistic_forecast():
     rng = np.random.default_rng(6)
     value = rng.normal(1000, 300, 2000)
     forecast = value + 100 + rng.normal(0, 50, value.size)
-    _, summary = stats.calibration(pd.DataFrame({"npv": value, "npv_forecast": forecast}))
+    _, summary = tables.calibration(pd.DataFrame({"npv": value, "npv_forecast": forecast}))
     assert summary["bias"] == pytest.approx(100, abs=4 * 50 / math.sqrt(value.size))
 
 
 def test_statistics_need_their_columns():
-    assert stats.funnel(pd.DataFrame({"x": [1]})) is None
-    assert stats.end_reasons(pd.DataFrame({"end_stage": ["pre"]})) is None
-    assert stats.occupancy(pd.DataFrame({"time": [0], "x": [1]})) is None
-    assert stats.calibration(pd.DataFrame({"npv": [1.0]})) is None
+    assert tables.funnel(pd.DataFrame({"x": [1]})) is None
+    assert tables.end_reasons(pd.DataFrame({"end_stage": ["pre"]})) is None
+    assert tables.occupancy(pd.DataFrame({"time": [0], "x": [1]})) is None
+    assert tables.calibration(pd.DataFrame({"npv": [1.0]})) is None

@@ -10,9 +10,10 @@ import pytest
 from reproduce_cli import call_reproduce
 
 from analysis.plots import new_figure, save
+from analysis.stats import mean_interval, pooled_resamples
 from reproduce import REPRODUCTIONS, Check, Settings, Verdict, reproduction, write_report
-from reproduce.framework import mean_interval, vote
-from reproduce.lifecycle import dissolution_exposure, pooled_resamples
+from reproduce.framework import vote
+from reproduce.lifecycle import dissolution_exposure
 from reproduce.loyalty_hysteresis import threshold
 from reproduce.loyalty_transition import crossing
 from reproduce.report import write_docs
