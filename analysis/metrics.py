@@ -19,7 +19,8 @@ from analysis.bundle import STAGES, Source, as_results, durations, has_columns, 
 from analysis.stats import bootstrap_interval, kaplan_meier, restricted_mean
 from sim.results import Results
 
-__all__ = ["METRICS", "Metric", "key_figures", "metric_info", "replication_metrics"]
+__all__ = ["METRICS", "Metric", "key_figures", "key_figures_json", "metric_info",
+           "replication_metrics"]
 
 ONE_YEAR = 52.0
 
@@ -263,3 +264,11 @@ def key_figures(source: Source, confidence: float = 0.95) -> pd.DataFrame:
         rows.append(("analytic_value", "customer value, closed form", float(analytic),
                      float("nan"), float("nan"), "money per customer"))
     return pd.DataFrame(rows, columns=["metric", "label", "value", "low", "high", "unit"])
+
+
+def key_figures_json(source: Source, confidence: float = 0.95) -> dict[str, dict]:
+    """The key figures as ``summary.json`` holds them: name -> label, value, low, high, unit."""
+    table = key_figures(source, confidence)
+    return {row.metric: {"label": row.label, "value": row.value, "low": row.low,
+                         "high": row.high, "unit": row.unit}
+            for row in table.itertuples()}

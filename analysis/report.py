@@ -21,11 +21,11 @@ import pandas as pd
 
 from analysis import plots, tables
 from analysis.bundle import Source, as_results, model_of, scenario_name
-from analysis.metrics import key_figures
+from analysis.metrics import key_figures, key_figures_json
 from analysis.templates import render
-from sim.results import Results
+from sim.results import Bundle, Results
 
-__all__ = ["HtmlTable", "embed", "format_number", "write_report"]
+__all__ = ["HtmlTable", "embed", "format_number", "write_key_figures", "write_report"]
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,19 @@ def end_reasons_table(results: Results) -> HtmlTable | None:
     return HtmlTable(["stage"] + [str(c).replace("_", " ") for c in counts.columns], rows)
 
 
+def write_key_figures(results: Results) -> dict:
+    """Add the key figures to the bundle's ``summary.json`` (and to ``results.summary()``).
+
+    The model's summary holds what only the model knows (a closed form, a
+    threshold); the key figures with their intervals are the analysis's,
+    defined once in :mod:`analysis.metrics`. Returns the updated summary.
+    """
+    summary = {**results.summary(), "key_figures": key_figures_json(results)}
+    Bundle(results.path).write_summary(summary)
+    results.summary_data = summary
+    return summary
+
+
 def summary_table(results: Results) -> HtmlTable | None:
     """The model's own scalar key figures (summary.json), if any."""
     skip = {"scenario", "model", "replications"}
@@ -170,5 +183,7 @@ def write_report(source: Source, out: str | Path | None = None) -> Path:
     )
     page = folder / "report.html"
     page.write_text(html, encoding="utf-8")
+    if results.path is not None and folder.resolve() == results.path.resolve():
+        write_key_figures(results)
     log.info("report written to %s with %d figures", page, len(embedded))
     return page

@@ -141,6 +141,9 @@ def run(
         "status": "running",
         "started": _now(),
     }
+    vocabulary = getattr(get_model(scenario.model), "VOCABULARY", None)
+    if vocabulary is not None:  # the model's own words (stages, end reasons) travel with its tables
+        manifest["vocabulary"] = vocabulary
     workers = workers or os.cpu_count() or 1
     if out is None:
         with connect(executor, workers, scheduler) as dask:

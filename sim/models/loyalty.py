@@ -273,11 +273,13 @@ def _events_table(changes, names) -> pd.DataFrame:
 
 
 def summarize(tables: dict[str, pd.DataFrame], scenario) -> dict:
-    """Final order parameter with its spread over replications, visit shares, threshold."""
+    """The mean-field threshold, visit shares and switching to an entrant.
+
+    The mean order parameter over replications and its interval are a key
+    figure of the analysis (``order_parameter`` in :mod:`analysis.metrics`).
+    """
     config: LoyaltyConfig = scenario.loyalty
     pairs = tables["pairs"]
-    per_replication = pairs.groupby("replication")["y"].mean()
-    count = per_replication.size
     mean_profit = float(np.mean(config.profits))
     beta_c = critical_beta(config.sellers, config.gamma, mean_profit)
     names = seller_names(config)
@@ -287,9 +289,6 @@ def summarize(tables: dict[str, pd.DataFrame], scenario) -> dict:
         "sellers": config.sellers,
         "critical_beta": beta_c,
         "beta_over_critical": config.beta / beta_c,
-        "y_final": float(per_replication.mean()),
-        "y_final_standard_error": (float(per_replication.std(ddof=1) / np.sqrt(count))
-                                   if count > 1 else float("nan")),
         "y_disordered": 1.0 / config.sellers,
         "loyal_share": float((pairs["favourite_visit_share"] >= 0.9).mean()),
         "visit_share": {n: float(visits[f"visits_{n}"] / visits.sum()) for n in names},

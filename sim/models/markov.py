@@ -103,23 +103,14 @@ def _step(state: np.ndarray, cumulative: np.ndarray, rng: np.random.Generator) -
 
 
 def summarize(tables: dict[str, pd.DataFrame], scenario) -> dict:
-    """Mean customer value with its standard error, beside the analytic value."""
-    config: MarkovConfig = scenario.markov
-    values = tables["pairs"]["value"].to_numpy()
-    n = values.size
-    mean = float(values.mean()) if n else float("nan")
-    standard_error = float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
-    expected = analytic_value(config)[config.start]
-    z = (mean - expected) / standard_error if standard_error > 0 else float("nan")
-    per_replication = tables["pairs"].groupby("replication")["value"].mean()
-    return {
-        "customers": int(n),
-        "mean_value": mean,
-        "standard_error": standard_error,
-        "analytic_value": expected,
-        "horizon": "infinite" if config.periods is None else f"{config.periods} periods",
-        "z_score": z,
-        "within_3_standard_errors": bool(abs(mean - expected) <= 3 * standard_error),
-        "replication_means": {str(k): float(v) for k, v in per_replication.items()},
-    }
+    """What the model knows beyond its tables: the closed-form value of a customer (money).
 
+    The simulated mean and its interval are key figures of the analysis
+    (``customer_value`` in :mod:`analysis.metrics`), defined once there.
+    """
+    config: MarkovConfig = scenario.markov
+    return {
+        "customers": len(tables["pairs"]),
+        "analytic_value": analytic_value(config)[config.start],
+        "horizon": "infinite" if config.periods is None else f"{config.periods} periods",
+    }

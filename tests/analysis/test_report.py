@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 
+import numpy as np
 import pytest
 
+from analysis.bundle import durations, horizon
+from analysis.metrics import key_figures
 from analysis.report import format_number, write_report
+from analysis.stats import restricted_mean
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +80,28 @@ def test_numbers_are_written_for_people():
     assert format_number(120.25, "weeks") == "120.2"
     assert format_number(12.0, "pairs") == "12"
     assert format_number(float("nan")) == "-"
+
+
+def test_the_report_adds_the_key_figures_to_summary_json(lifecycle_bundle, lifecycle_page):
+    saved = json.loads((lifecycle_bundle.path / "summary.json").read_text(encoding="utf-8"))
+    figures = key_figures(lifecycle_bundle).set_index("metric")
+    assert saved["scenario"] == "synthetic"
+    assert set(saved["key_figures"]) == set(figures.index)
+    for name, figure in saved["key_figures"].items():
+        assert figure["value"] == pytest.approx(figures.loc[name, "value"], nan_ok=True)
+        assert figure["unit"] == figures.loc[name, "unit"]
+    assert lifecycle_bundle.summary()["key_figures"] == saved["key_figures"]
+
+
+def test_mean_duration_in_the_summary_is_the_censoring_aware_one(lifecycle_bundle,
+                                                                  lifecycle_page):
+    saved = json.loads((lifecycle_bundle.path / "summary.json").read_text(encoding="utf-8"))
+    table = durations(lifecycle_bundle)
+    limit = horizon(lifecycle_bundle)
+    per_replication = [restricted_mean(t["duration"], t["censored"], limit)
+                       for _, t in table.groupby("replication")]
+    observed = table.groupby("replication")["duration"].mean()
+    duration = saved["key_figures"]["mean_duration"]["value"]
+    assert table["censored"].any()
+    assert duration == pytest.approx(np.mean(per_replication))
+    assert duration > observed.mean()  # cut-short pairs pull the naive mean down

@@ -1,16 +1,13 @@
-"""Summary, story and scenario section of the lifecycle model."""
+"""Story and scenario section of the lifecycle model."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
-import pandas as pd
 import pytest
 from lifecycle_runs import small_scenario
 from pydantic import ValidationError
 
-from sim.models.lifecycle import LifecycleConfig, simulate, summarize
+from sim.models.lifecycle import LifecycleConfig, simulate
 from sim.models.lifecycle.story import pick_pair, tell_story
 
 
@@ -20,21 +17,6 @@ def told():
     scenario = scenario.model_copy(update={"horizon": 260.0})
     runs = [simulate(scenario, np.random.SeedSequence(r), events=True) for r in range(3)]
     return scenario, runs
-
-
-def test_summary_is_json_ready_with_standard_errors(told):
-    scenario, runs = told
-    tables = {
-        name: pd.concat([run[name].assign(replication=r) for r, run in enumerate(runs)])
-        for name in ("pairs", "timeseries")
-    }
-    summary = summarize(tables, scenario)
-    json.dumps(summary)
-    assert summary["replications"] == 3
-    assert summary["pairs"]["mean"] == pytest.approx(np.mean([len(r["pairs"]) for r in runs]))
-    assert summary["pairs"]["se"] is not None
-    assert set(summary["share_reaching"]) == {"early", "development", "long_term", "final"}
-    assert set(summary["end_reasons"]) >= {"distance", "competitor", "poor_performance"}
 
 
 def test_story_follows_one_developed_relationship_week_by_week(told):

@@ -59,7 +59,10 @@ def simulate(
 
 
 def summarize(tables: dict[str, pd.DataFrame], scenario) -> dict:
-    """The JSON-ready summary of the combined tables of all replications (see ``summary.py``)."""
-    from sim.models.lifecycle.summary import summarize as _summarize
+    """Nothing beyond the tables: the lifecycle's key figures are the analysis's.
 
-    return _summarize(tables, scenario)
+    Durations (censoring-aware), stage shares, values and their intervals are
+    defined once, in :mod:`analysis.metrics`; the report adds them to
+    ``summary.json``.
+    """
+    return {}
