@@ -21,6 +21,14 @@ from pydantic import (
 
 __all__ = ["MarkovConfig", "finished_states"]
 
+MAX_CUSTOMERS = 10_000_000
+"""Most customers per replication: a worker needs about 100 bytes per customer (1 GB here)."""
+
+MAX_STATES = 1000
+MAX_PERIODS = 100_000
+MAX_MONEY = 1e12
+"""Largest absolute reward per period (money)."""
+
 MIN_OPEN_ENDED_RATE = 2e-4
 """Below this rate an open-ended chain that never ends would need over 100,000 periods."""
 
@@ -33,28 +41,35 @@ def _row_sums_to_one(row: list[float]) -> list[float]:
 
 
 Probability = Annotated[float, Field(ge=0, le=1)]
+Money = Annotated[float, Field(ge=-MAX_MONEY, le=MAX_MONEY)]
 TransitionRow = Annotated[list[Probability], AfterValidator(_row_sums_to_one)]
 
 
 class MarkovConfig(BaseModel):
     """The ``markov:`` section: states, transitions, rewards and discounting."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    states: list[str] = Field(min_length=2, description="names of the states, in matrix order")
+    states: list[str] = Field(min_length=2, max_length=MAX_STATES,
+                              description="names of the states, in matrix order (2 to 1000)")
     start: str = Field(description="state every customer starts in")
     transition: list[TransitionRow] = Field(
         description="transition probabilities per period; rows: from, columns: to; rows sum to 1"
     )
-    reward: list[float] = Field(
-        description="money per period in each state, booked at the start of the period"
+    reward: list[Money] = Field(
+        description="money per period in each state, booked at the start of the period "
+        "(within +-10^12)"
     )
     discount_rate: float = Field(ge=0, le=10, description="discount rate per period (0.2 = 20%)")
-    customers: int = Field(10_000, ge=1, le=100_000_000, description="customers per replication")
+    customers: int = Field(
+        10_000, ge=1, le=MAX_CUSTOMERS,
+        description="customers per replication, at most 10^7 (a worker needs about 100 bytes "
+        "per customer)",
+    )
     periods: int | None = Field(
-        None, ge=1,
-        description="finite horizon in periods; null: until absorbed or the discount factor "
-        "is below 1e-9",
+        None, ge=1, le=MAX_PERIODS,
+        description="finite horizon in periods, at most 100,000; null: until absorbed or the "
+        "discount factor is below 1e-9",
     )
 
     @field_validator("states")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sim.models.lifecycle.config._base import _Section
+from sim.models.lifecycle.config._base import MAX_MONEY, _Section
 from sim.units import PositiveWeeks
 
 
@@ -15,18 +15,29 @@ class Economics(_Section):
         0.08, ge=0, le=10, description="annual discount rate; delta = ln(1 + rate) per year"
     )
     handling_cost: float = Field(
-        0.4, ge=0, description="cost to serve one order at full social distance, money per order"
+        0.4, ge=0, le=MAX_MONEY,
+        description="cost to serve one order at full social distance, money per order"
     )
-    conflict_cost: float = Field(3.0, ge=0, description="cost of handling one conflict, money")
+    conflict_cost: float = Field(
+        3.0, ge=0, le=MAX_MONEY, description="cost of handling one conflict, money"
+    )
     attention_cost: float = Field(
-        0.3, ge=0, description="cost of one attention unit for one week, money"
+        0.3, ge=0, le=MAX_MONEY,
+        description="cost of one attention unit for one week, money"
     )
-    adaptation_supplier: float = Field(40, ge=0, description="supplier adaptation, money")
-    adaptation_buyer: float = Field(25, ge=0, description="buyer adaptation, money")
+    adaptation_supplier: float = Field(
+        40, ge=0, le=MAX_MONEY, description="supplier adaptation, money"
+    )
+    adaptation_buyer: float = Field(
+        25, ge=0, le=MAX_MONEY, description="buyer adaptation, money"
+    )
     tailoring_cost: float = Field(
-        3.0, ge=0, description="re-tailoring an offering after a noticed shift, money"
+        3.0, ge=0, le=MAX_MONEY,
+        description="re-tailoring an offering after a noticed shift, money"
     )
-    marketing_cost: float = Field(0.5, ge=0, description="cost of one marketing contact, money")
+    marketing_cost: float = Field(
+        0.5, ge=0, le=MAX_MONEY, description="cost of one marketing contact, money"
+    )
     forecast_horizon: PositiveWeeks = Field(
         260, description="horizon of the supplier's NPV forecasts, weeks"
     )

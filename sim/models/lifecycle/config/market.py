@@ -4,67 +4,79 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sim.models.lifecycle.config._base import _beta, _constant, _normal, _Section
-from sim.units import Distribution, LogNormal, Weeks
+from sim.models.lifecycle.config._base import (
+    MAX_MONEY,
+    MAX_RATE,
+    Money,
+    Rate,
+    Unit,
+    UnitDistribution,
+    _beta,
+    _constant,
+    _normal,
+    _Section,
+)
+from sim.units import Distribution, LogNormal, Weeks, ranged
 
 
 class BuyerProfile(_Section):
     """How buyers are drawn: each buyer samples every quantity once."""
 
-    culture: Distribution = Field(
+    culture: UnitDistribution = Field(
         default_factory=lambda: _beta(2, 2),
         description="position on each of two cultural axes, [0,1]",
     )
-    technology: Distribution = Field(
+    technology: UnitDistribution = Field(
         default_factory=lambda: _beta(2, 2),
         description="position on each of two technology axes (processes, standards), [0,1]",
     )
-    location: Distribution = Field(
+    location: UnitDistribution = Field(
         default_factory=lambda: _beta(1, 1),
         description="geographic position on each of two axes, [0,1]",
     )
-    order_rate: Distribution = Field(
+    order_rate: Rate = Field(
         default_factory=lambda: LogNormal(dist="lognormal", median=26, sigma=0.4),
-        description="orders per year",
+        description="orders per year, >= 0, at most 10,000 on average",
     )
-    order_value: Distribution = Field(
+    order_value: Money = Field(
         default_factory=lambda: LogNormal(dist="lognormal", median=10, sigma=0.6),
-        description="mean value of one order, money per order",
+        description="mean value of one order, money per order, >= 0, at most 10^9 on average",
     )
-    sourcing_breadth: Distribution = Field(
+    sourcing_breadth: ranged(Distribution, 0, 20) = Field(
         default_factory=lambda: _normal(2, 0.7, 1, 4),
-        description="suppliers the buyer works with at once (rounded, at least 1)",
+        description="suppliers the buyer works with at once (rounded, at least 1), "
+        "[0, 20] on average",
     )
-    distance_tolerance: Distribution = Field(
+    distance_tolerance: UnitDistribution = Field(
         default_factory=lambda: _normal(0.4, 0.08, 0, 1),
         description="cultural or technological distance the buyer accepts, [0,1]",
     )
-    search_threshold: Distribution = Field(
+    search_threshold: UnitDistribution = Field(
         default_factory=lambda: _normal(0.45, 0.05, 0, 1),
         description="satisfaction below which the buyer starts a search, [0,1]",
     )
-    expectation: Distribution = Field(
+    expectation: UnitDistribution = Field(
         default_factory=lambda: _normal(0.6, 0.05, 0, 1),
         description="value per order the buyer expects (satisfaction compares with it), [0,1]",
     )
-    alternative_value: Distribution = Field(
+    alternative_value: UnitDistribution = Field(
         default_factory=lambda: _normal(0.45, 0.08, 0, 1),
         description="value per order of the buyer's outside options (spot market), [0,1]",
     )
-    buying_centre: Distribution = Field(
+    buying_centre: ranged(Distribution, 0, 50) = Field(
         default_factory=lambda: _constant(3),
-        description="key persons in the buying centre (rounded, at least 1)",
+        description="key persons in the buying centre (rounded, at least 1), [0, 50] on average",
     )
 
 
 class BuyerSpec(_Section):
     """One buyer of an explicit list; omitted quantities are drawn from ``buyers``."""
 
-    culture: tuple[float, float] | None = Field(None, description="cultural position, [0,1]^2")
-    technology: tuple[float, float] | None = Field(None, description="technology position, [0,1]^2")
-    location: tuple[float, float] | None = Field(None, description="geographic position, [0,1]^2")
-    order_rate: float | None = Field(None, ge=0, description="orders per year")
-    order_value: float | None = Field(None, gt=0, description="money per order")
+    culture: tuple[Unit, Unit] | None = Field(None, description="cultural position, [0,1]^2")
+    technology: tuple[Unit, Unit] | None = Field(None, description="technology position, [0,1]^2")
+    location: tuple[Unit, Unit] | None = Field(None, description="geographic position, [0,1]^2")
+    order_rate: float | None = Field(None, ge=0, le=MAX_RATE, description="orders per year")
+    order_value: float | None = Field(None, gt=0, le=MAX_MONEY, description="money per order")
     sourcing_breadth: int | None = Field(None, ge=1, le=20, description="suppliers at once")
     distance_tolerance: float | None = Field(None, ge=0, le=1, description="[0,1]")
     search_threshold: float | None = Field(None, ge=0, le=1, description="satisfaction, [0,1]")
@@ -76,37 +88,39 @@ class BuyerSpec(_Section):
 class SupplierProfile(_Section):
     """How suppliers are drawn: each supplier samples every quantity once."""
 
-    culture: Distribution = Field(
+    culture: UnitDistribution = Field(
         default_factory=lambda: _beta(2, 2),
         description="position on each of two cultural axes, [0,1]",
     )
-    technology: Distribution = Field(
+    technology: UnitDistribution = Field(
         default_factory=lambda: _beta(2, 2),
         description="position on each of two technology axes; also where its offering sits, [0,1]",
     )
-    location: Distribution = Field(
+    location: UnitDistribution = Field(
         default_factory=lambda: _beta(1, 1),
         description="geographic position on each of two axes, [0,1]",
     )
-    quality: Distribution = Field(
+    quality: UnitDistribution = Field(
         default_factory=lambda: _beta(18, 2),
         description="probability that an order goes well under perfect fit and no distance, [0,1]",
     )
-    price: Distribution = Field(
+    price: ranged(Distribution, 0, 100) = Field(
         default_factory=lambda: _normal(1.0, 0.05, 0.5, 2.0),
-        description="price index (1 = market price); revenue per order is order value x price",
+        description="price index (1 = market price); revenue per order is order value x price; "
+        ">= 0, at most 100 on average",
     )
-    margin: Distribution = Field(
+    margin: UnitDistribution = Field(
         default_factory=lambda: _normal(0.3, 0.05, 0.0, 0.9),
         description="gross margin, fraction of revenue, [0,1]",
     )
-    marketing_rate: Distribution = Field(
+    marketing_rate: Rate = Field(
         default_factory=lambda: _constant(40),
-        description="marketing contacts per year",
+        description="marketing contacts per year, >= 0, at most 10,000 on average",
     )
-    capacity: Distribution = Field(
+    capacity: ranged(Distribution, 0, 1e6) = Field(
         default_factory=lambda: _constant(60),
-        description="account-management attention available, attention units per week",
+        description="account-management attention available, attention units per week, "
+        ">= 0, at most 10^6 on average",
     )
 
 
@@ -119,14 +133,15 @@ class SupplierPopulation(SupplierProfile):
 class SupplierSpec(_Section):
     """One supplier of an explicit list; omitted quantities come from the profile and skills."""
 
-    culture: tuple[float, float] | None = Field(None, description="cultural position, [0,1]^2")
-    technology: tuple[float, float] | None = Field(None, description="technology position, [0,1]^2")
-    location: tuple[float, float] | None = Field(None, description="geographic position, [0,1]^2")
+    culture: tuple[Unit, Unit] | None = Field(None, description="cultural position, [0,1]^2")
+    technology: tuple[Unit, Unit] | None = Field(None, description="technology position, [0,1]^2")
+    location: tuple[Unit, Unit] | None = Field(None, description="geographic position, [0,1]^2")
     quality: float | None = Field(None, ge=0, le=1, description="probability, [0,1]")
-    price: float | None = Field(None, gt=0, description="price index")
+    price: float | None = Field(None, gt=0, le=100, description="price index")
     margin: float | None = Field(None, ge=0, le=1, description="fraction of revenue")
-    marketing_rate: float | None = Field(None, ge=0, description="contacts per year")
-    capacity: float | None = Field(None, ge=0, description="attention units per week")
+    marketing_rate: float | None = Field(None, ge=0, le=MAX_RATE,
+                                          description="contacts per year")
+    capacity: float | None = Field(None, ge=0, le=1e6, description="attention units per week")
     negotiation: float | None = Field(None, ge=0, le=1, description="skill, [0,1]")
     problem_solving: float | None = Field(None, ge=0, le=1, description="skill, [0,1]")
     conflict_resolution: float | None = Field(None, ge=0, le=1, description="skill, [0,1]")
@@ -164,10 +179,11 @@ class Market(_Section):
         default_factory=SupplierPopulation, description="incumbent supplier population"
     )
     buyer_list: list[BuyerSpec] | None = Field(
-        None, description="explicit buyers (replaces buyers.count); for small teaching cases"
+        None, max_length=1_000_000,
+        description="explicit buyers (replaces buyers.count); for small teaching cases"
     )
     supplier_list: list[SupplierSpec] | None = Field(
-        None, description="explicit suppliers (replaces suppliers.count)"
+        None, max_length=100_000, description="explicit suppliers (replaces suppliers.count)"
     )
     supplier_exit_rate: float = Field(0.01, ge=0, le=10, description="supplier exits per year")
     initial_awareness: int = Field(
@@ -181,10 +197,11 @@ class Market(_Section):
 class EntrantProfile(SupplierProfile):
     """New competitors: often more marketing, an offering close to current requirements."""
 
-    marketing_rate: Distribution = Field(
-        default_factory=lambda: _constant(120), description="marketing contacts per year"
+    marketing_rate: Rate = Field(
+        default_factory=lambda: _constant(120),
+        description="marketing contacts per year, >= 0, at most 10,000 on average",
     )
-    quality: Distribution = Field(
+    quality: UnitDistribution = Field(
         default_factory=lambda: _beta(19, 1.5),
         description="probability that an order goes well, [0,1]",
     )
@@ -197,7 +214,8 @@ class EntrantProfile(SupplierProfile):
 class Entry(_Section):
     """Competitor entry: scheduled times and/or a random (Poisson) rate."""
 
-    times: list[Weeks] = Field(default_factory=list, description="entry times, weeks")
+    times: list[Weeks] = Field(default_factory=list, max_length=10_000,
+                               description="entry times, weeks")
     rate: float = Field(0.0, ge=0, le=52, description="random entries per year")
     entrant: EntrantProfile = Field(
         default_factory=EntrantProfile, description="profile new competitors are drawn from"

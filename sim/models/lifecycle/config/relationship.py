@@ -12,7 +12,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from sim.models.lifecycle.config._base import _Section
-from sim.units import DurationDistribution, LogNormal, PositiveWeeks, Weeks
+from sim.units import MAX_WEEKS, DurationDistribution, LogNormal, PositiveWeeks, Weeks, ranged
 
 
 class Trust(_Section):
@@ -75,7 +75,7 @@ class Trial(_Section):
     large_project_share: float = Field(
         0.5, ge=0, le=1, description="volume share of a large first project, [0,1]"
     )
-    period: DurationDistribution = Field(
+    period: ranged(DurationDistribution, 0, MAX_WEEKS) = Field(
         default_factory=lambda: LogNormal(dist="lognormal", median=78, sigma=0.3),
         description="weeks a buyer gives a trial before letting an unconvincing supplier go "
         "(drawn per buyer)",
@@ -135,7 +135,8 @@ class Switching(_Section):
         0.08, ge=0, le=1, description="value per order a competitor must add beyond switching cost"
     )
     switching_cost_scale: float = Field(
-        40, gt=0, description="switching cost (money) at which the penalty is half its weight"
+        40, gt=0, le=1e9,
+        description="switching cost (money) at which the penalty is half its weight"
     )
     switching_weight: float = Field(
         0.3, ge=0, le=10, description="value per order that an infinite switching cost would weigh"

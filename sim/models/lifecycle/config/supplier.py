@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sim.models.lifecycle.config._base import _beta, _Section
-from sim.units import Distribution
+from sim.models.lifecycle.config._base import UnitDistribution, _beta, _Section
 
 
 class Skills(_Section):
     """Relationship-management skills of the suppliers (C14, C15), each in [0,1]."""
 
-    negotiation: Distribution = Field(
+    negotiation: UnitDistribution = Field(
         default_factory=lambda: _beta(5, 5),
         description="shortens negotiation and wins larger first orders, [0,1]",
     )
-    problem_solving: Distribution = Field(
+    problem_solving: UnitDistribution = Field(
         default_factory=lambda: _beta(5, 5),
         description="prevents a failed order from turning into a conflict, [0,1]",
     )
-    conflict_resolution: Distribution = Field(
+    conflict_resolution: UnitDistribution = Field(
         default_factory=lambda: _beta(5, 5),
         description="probability weight of resolving an open conflict, [0,1]",
     )
-    customer_knowledge: Distribution = Field(
+    customer_knowledge: UnitDistribution = Field(
         default_factory=lambda: _beta(5, 5),
         description="knowledge of needs and buying centre; helps notice requirement shifts, [0,1]",
     )
