@@ -212,7 +212,7 @@ def _under(modules: set[str], *prefixes: str) -> set[str]:
 
 
 LIGHT_MODELS = {"sim.models", "sim.models.markov_config", "sim.models.loyalty_config",
-                "sim.models.lifecycle"}
+                "sim.models.lifecycle", "sim.models.lifecycle.vocabulary"}
 
 
 def test_importing_the_scenario_schema_loads_no_simulation():

@@ -7,7 +7,8 @@ at the horizon. See ``docs/model.md`` for the mechanisms, the functional forms
 chosen and how each claim C1-C16 of the model specification is realised.
 
 The model contract (``sim.models``): ``simulate`` runs one replication and
-``summarize`` condenses the tables of all replications. ``VOCABULARY`` lists
+``summarize`` adds nothing to the summary (the key figures are the
+analysis's). ``VOCABULARY`` lists
 its stages and end reasons (``vocabulary.py``) for the bundle's manifest.
 
 Importing this package (or its ``config``) loads neither SimPy nor the
