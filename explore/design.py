@@ -1,0 +1,83 @@
+"""Sampling a parameter space with SALib: Morris trajectories or Sobol' (Saltelli) designs.
+
+- ``morris``: ``samples`` trajectories (r) of D + 1 points each on a grid of
+  ``levels`` levels; one elementary effect per parameter per trajectory.
+- ``sobol``: Saltelli's extension of a Sobol' sequence, ``samples`` (N, a
+  power of two) base points, N (D + 2) points, or N (2D + 2) with second-order
+  indices.
+
+Sampling draws from a numpy Generator derived from the study's seed; the same
+seed gives the same design.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from explore.space import ParameterSpace
+
+__all__ = ["DEFAULT_SAMPLES", "METHODS", "Design", "point_count", "sample"]
+
+METHODS = ("morris", "sobol")
+DEFAULT_SAMPLES = {"morris": 10, "sobol": 256}
+"""Trajectories (Morris) or base samples (Sobol) when none are asked for."""
+
+
+@dataclass(frozen=True)
+class Design:
+    """The sampled points of a study: one row per point, one column per parameter."""
+
+    method: str
+    samples: int
+    levels: int
+    second_order: bool
+    matrix: np.ndarray
+
+    @property
+    def points(self) -> int:
+        return int(self.matrix.shape[0])
+
+
+def point_count(method: str, samples: int, parameters: int, second_order: bool = False) -> int:
+    """How many points a design of ``samples`` has for ``parameters`` parameters."""
+    if method == "morris":
+        return samples * (parameters + 1)
+    return samples * (2 * parameters + 2 if second_order else parameters + 2)
+
+
+def check_design(method: str, samples: int, levels: int, second_order: bool) -> None:
+    """Raise ValueError with a one-line message when the design cannot be sampled."""
+    if method not in METHODS:
+        raise ValueError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
+    if method == "morris":
+        if samples < 2:
+            raise ValueError(f"-N: Morris needs at least 2 trajectories, got {samples}")
+        if levels < 2 or levels % 2:
+            raise ValueError(f"--levels: Morris needs an even number of levels, got {levels}")
+        if second_order:
+            raise ValueError("--second-order applies to sobol only")
+    elif samples < 2 or samples & (samples - 1):
+        raise ValueError(f"-N: Sobol needs a power of two (64, 128, 256 ...), got {samples}")
+
+
+def sample(space: ParameterSpace, method: str, samples: int, rng: np.random.Generator, *,
+           levels: int = 4, second_order: bool = False) -> Design:
+    """Sample ``space`` with SALib; values of whole-number parameters are rounded."""
+    check_design(method, samples, levels, second_order)
+    problem = space.problem()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SALib's notes on design sizes go to the user as errors
+        if method == "morris":
+            from SALib.sample import morris
+
+            matrix = morris.sample(problem, samples, num_levels=levels, seed=rng)
+        else:
+            from SALib.sample import sobol
+
+            matrix = sobol.sample(problem, samples, calc_second_order=second_order,
+                                  scramble=True, seed=rng)
+    rounded = np.array([list(space.values(row).values()) for row in matrix], dtype=float)
+    return Design(method, samples, levels, second_order, rounded.reshape(matrix.shape))
