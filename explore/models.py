@@ -28,6 +28,7 @@ import numpy as np
 from explore.functions import FUNCTIONS
 from explore.space import ParameterSpace, check_space, yaml_number
 from sim.engine import replication_seed
+from sim.scenario import Scenario
 from sim.yamlsource import Problem, ScenarioError
 
 __all__ = ["FunctionModel", "Model", "PointFailed", "ScenarioModel", "freeze", "model_for",
@@ -69,6 +70,8 @@ class ScenarioModel:
     scenario: str
     name: str
     base: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    """The metrics to compute (all of :data:`analysis.metrics.METRICS` when empty)."""
 
     def metric_names(self) -> list[str]:
         from analysis.metrics import METRICS
@@ -87,7 +90,6 @@ class ScenarioModel:
     def evaluate(self, values: Mapping[str, float], seed: int, replication: int
                  ) -> dict[str, float]:
         import sim
-        from analysis.metrics import replication_metrics
         from sim.results import Results
         from sim.runner import run_replication
 
@@ -98,10 +100,21 @@ class ScenarioModel:
         manifest = {"scenario": scenario.model_dump(mode="json", by_alias=True),
                     "model": scenario.model}
         results = Results(manifest, outcome.tables["pairs"], outcome.tables["timeseries"])
+        return _metrics_of(results, self.metrics)
+
+
+def _metrics_of(results, names: tuple[str, ...]) -> dict[str, float]:
+    """The replication's key metrics (all, or those named), as plain numbers."""
+    from analysis.metrics import metric_info, replication_metrics
+
+    if not names:
         table = replication_metrics(results)
-        if not len(table):
-            return {}
-        return {name: float(value) for name, value in table.iloc[0].items()}
+        return {} if not len(table) else {k: float(v) for k, v in table.iloc[0].items()}
+    values = {}
+    for name in names:
+        series = metric_info(name).compute(results)
+        values[name] = float(series.iloc[0]) if series is not None and len(series) else np.nan
+    return values
 
 
 @dataclass(frozen=True)
@@ -144,12 +157,12 @@ class FunctionModel:
         return FUNCTIONS[self.function].compute(values, rng)
 
 
-def model_for(source: str, overrides: Sequence[str] = ()) -> tuple[Model, dict | None]:
+def model_for(source: str, overrides: Sequence[str] = ()) -> tuple[Model, Scenario | None]:
     """The model of ``source`` (``function:NAME``, a scenario file or a bundled name).
 
     A scenario is loaded with ``overrides`` (its problems raise
-    :class:`ScenarioError`); the resolved scenario comes back as a dict (None
-    for a test function).
+    :class:`ScenarioError`) and comes back with the model (None for a test
+    function).
     """
     if source.startswith("function:"):
         name = source.removeprefix("function:")
@@ -162,25 +175,36 @@ def model_for(source: str, overrides: Sequence[str] = ()) -> tuple[Model, dict |
     import sim
 
     scenario = sim.load_scenario(source, overrides)
-    resolved = scenario.model_dump(mode="json", by_alias=True)
     model = ScenarioModel(str(sim.scenario.find_scenario(source)), scenario.name,
                           tuple(overrides))
-    return model, resolved
+    return model, scenario
 
 
-def freeze(model: Model, resolved: dict | None, folder: Path) -> Model:
-    """The model reading the resolved scenario written to ``folder/scenario.yaml``."""
+def freeze(model: Model, scenario: Scenario | None, folder: Path,
+           metrics: Sequence[str] | None = None) -> Model:
+    """The model reading the resolved scenario written to ``folder/scenario.yaml``.
+
+    With ``metrics``, only those are computed for each replication.
+    """
     if not isinstance(model, ScenarioModel):
         return model
     import yaml
 
+    import sim
+
     file = folder / "scenario.yaml"
-    file.write_text(yaml.safe_dump(resolved, sort_keys=False), encoding="utf-8")
-    return ScenarioModel(str(file), model.name)
+    # What was set, without the defaults: a tenth of the text, and every point reads it.
+    written = scenario.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    file.write_text(yaml.safe_dump(written, sort_keys=False), encoding="utf-8")
+    if sim.load_scenario(file) != scenario:
+        resolved = scenario.model_dump(mode="json", by_alias=True)
+        file.write_text(yaml.safe_dump(resolved, sort_keys=False), encoding="utf-8")
+    return ScenarioModel(str(file), model.name, (), tuple(metrics or ()))
 
 
 def model_from_manifest(manifest: dict, folder: Path) -> Model:
     """The model a study's manifest describes (for resuming)."""
     if manifest.get("function"):
         return FunctionModel(manifest["function"])
-    return ScenarioModel(str(folder / "scenario.yaml"), manifest["scenario"]["name"])
+    return ScenarioModel(str(folder / "scenario.yaml"), manifest["scenario"]["name"], (),
+                         tuple(manifest.get("metrics") or ()))

@@ -101,14 +101,15 @@ def sensitivity(
     check_design(method, samples, levels, second_order)
     if replications < 1:
         raise ValueError(f"--replications must be at least 1, got {replications}")
-    model, resolved = model_for(source, overrides)
+    model, scenario = model_for(source, overrides)
+    resolved = scenario.model_dump(mode="json", by_alias=True) if scenario else None
     model.check(space)
     _check_metrics(metrics, model.metric_names())
     seed = (resolved or {}).get("seed", 0) if seed is None else seed
     bundle = Bundle(Path(out))
     bundle.prepare(force=force)
     bundle.shards.rmdir()
-    model = freeze(model, resolved, bundle.path)
+    model = freeze(model, scenario, bundle.path, metrics)
     design = sample(space, method, samples, _generator(seed, "sampling"), levels=levels,
                     second_order=second_order)
     points = pd.DataFrame(design.matrix, columns=space.paths)
