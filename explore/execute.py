@@ -1,30 +1,29 @@
 """Evaluating every point x replication of a study, keeping what finished.
 
-Each task (one point, one replication) goes through the runner's executor (a
-local process pool, or a Dask cluster) and comes back as a :class:`Record`:
-the replication's metrics, or the traceback of its failure. Records are
-appended to the study's journal (``runs.jsonl``, one JSON line each, flushed
-as they arrive), so Ctrl-C keeps every finished task and resuming runs only
-the missing and the failed ones. A failing task is recorded and the others go
+Each task (one point, one replication) runs where the runner runs
+replications (:func:`sim.executors.outcomes`: this process, local worker
+processes or a Dask cluster, with the same Ctrl-C handling, lost-worker
+recovery and time limits) and comes back as a :class:`Record`: the
+replication's metrics, or the reason it failed. Records are appended to the
+study's journal (``runs.jsonl``, one JSON line each, flushed as they
+arrive), so Ctrl-C keeps every finished task and resuming runs only the
+missing and the failed ones. A failing task is recorded and the others go
 on. Results depend only on (point, replication), never on the number of
 workers or the order in which tasks finish.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, wait
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from explore.models import Model, PointFailed
-
-# The runner's pool (spawned workers that leave Ctrl-C to the parent, or a Dask
-# client) and its Ctrl-C handling, so a study stops and scales as a run does.
-from sim.runner import _executor, _interrupt_flag
+from sim.executors import outcomes
 
 __all__ = ["Journal", "Record", "Task", "evaluate_tasks"]
 
@@ -102,12 +101,30 @@ class Journal:
             self._handle = None
 
 
+@dataclass(frozen=True)
+class _Evaluate:
+    """``task(index)`` for the executor: the tasks travel once to each worker."""
+
+    model: Model
+    tasks: tuple[Task, ...]
+    seed: int
+
+    def __call__(self, index: int) -> Record:
+        return evaluate_task(self.model, self.tasks[index], self.seed)
+
+
+def _lost(tasks: Sequence[Task], index: int, message: str) -> Record:
+    return Record(tasks[index].point, tasks[index].replication, error=message)
+
+
 def evaluate_tasks(model: Model, tasks: list[Task], seed: int, journal: Journal, *,
-                   workers: int | None = None, executor: str = "local",
-                   scheduler: str | None = None, progress: Progress | None = None,
+                   workers: int = 1, dask: Executor | None = None,
+                   timeout: float | None = None, progress: Progress | None = None,
                    already: int = 0, total: int | None = None) -> bool:
     """Evaluate ``tasks``, appending each record to ``journal`` as it arrives.
 
+    ``dask`` is a connected Dask executor (None: local processes, or this
+    one with ``workers == 1``); ``timeout`` limits each task (seconds).
     Returns True when Ctrl-C stopped the work (what finished is in the
     journal), False when every task has a record. ``progress(done, total)``
     is called as tasks finish, counting ``already`` finished ones.
@@ -116,7 +133,10 @@ def evaluate_tasks(model: Model, tasks: list[Task], seed: int, journal: Journal,
     done = already
     if progress:
         progress(done, total)
-    records = _records(model, tasks, seed, workers, executor, scheduler)
+    batch = tuple(tasks)
+    records = outcomes(_Evaluate(model, batch, seed), list(range(len(batch))),
+                       functools.partial(_lost, batch), workers=workers, dask=dask,
+                       timeout=timeout)
     try:
         for record in records:
             journal.append(record)
@@ -129,33 +149,3 @@ def evaluate_tasks(model: Model, tasks: list[Task], seed: int, journal: Journal,
         records.close()
         journal.close()
     return False
-
-
-def _records(model, tasks: list[Task], seed, workers, executor, scheduler) -> Iterator[Record]:
-    if not tasks:
-        return
-    workers = workers or os.cpu_count() or 1
-    if executor == "local" and (workers == 1 or len(tasks) == 1):
-        for task in tasks:
-            yield evaluate_task(model, task, seed)
-        return
-    with _executor(executor, workers, scheduler) as pool, _interrupt_flag() as interrupted:
-        pending = {pool.submit(evaluate_task, model, task, seed) for task in tasks}
-        stopping = False
-        try:
-            while pending:
-                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                yield from _in_order(f.result() for f in finished if not f.cancelled())
-                if interrupted.is_set() and not stopping:
-                    # Tasks already running finish and are kept; the rest never start.
-                    stopping = True
-                    pending = {future for future in pending if not future.cancel()}
-            if stopping:
-                raise KeyboardInterrupt
-        finally:
-            for future in pending:
-                future.cancel()
-
-
-def _in_order(records: Iterable[Record]) -> list[Record]:
-    return sorted(records, key=lambda record: record.key)

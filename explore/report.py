@@ -18,7 +18,7 @@ from analysis.templates import BASE, FIGURE_TABLE, FIGURES, PROVENANCE
 from explore.indices import RANKED_BY, ranking
 from explore.plots import metric_label, plot_morris, plot_sobol
 
-__all__ = ["ranking_rows", "render", "write_study_report"]
+__all__ = ["box_table", "ranking_rows", "render", "write_discovery", "write_study_report"]
 
 SENSITIVITY = """{% extends "base" %}{% block body %}
 <h1>{{ title }}</h1>
@@ -154,3 +154,52 @@ def _provenance(study) -> list[tuple[str, str]]:
     if timings:
         items.append(("timings (s)", json.dumps({k: round(v, 2) for k, v in timings.items()})))
     return [(key, str(value)) for key, value in items]
+
+
+def write_discovery(discovery, folder: Path) -> Path:
+    """Write ``boxes.csv``, ``trajectory.csv``, the peeling plot and ``discover.html``."""
+    from explore.plots import plot_peeling
+
+    folder.mkdir(parents=True, exist_ok=True)
+    boxes = box_table(discovery)
+    boxes.to_csv(folder / "boxes.csv", index=False)
+    trajectory = discovery.trajectory.assign(chosen=lambda t: t.index == discovery.chosen)
+    trajectory.to_csv(folder / "trajectory.csv", index_label="step")
+    caption = " ".join((plot_peeling.__doc__ or "").split("\n\n")[1].split())
+    plot = run_plots.Plot("peeling_trajectory",
+                          plot_peeling(discovery.trajectory, discovery.chosen,
+                                       str(discovery.condition)), caption)
+    rows = [[str(row.box), f"{row.coverage:.0%}", f"{row.density:.0%}", f"{row.mass:.0%}",
+             row.name, format_number(row.low), format_number(row.high),
+             _qp(row.qp_low, row.qp_high)] for row in boxes.itertuples()]
+    html = render(
+        "discover", title=f"Where {discovery.condition}",
+        lead=(f"{discovery.cases} of {discovery.points} points meet {discovery.condition}; "
+              f"PRIM found {len(discovery.boxes)} box(es)."),
+        boxes=HtmlTable(["box", "coverage", "density", "mass", "parameter", "from", "to",
+                         "quasi-p"], rows),
+        plots=[embed(plot, folder / "plots")],
+        provenance=[("condition", str(discovery.condition)), ("points", str(discovery.points)),
+                    ("boxes table", str(folder / "boxes.csv"))],
+    )
+    page = folder / "discover.html"
+    page.write_text(html, encoding="utf-8")
+    return page
+
+
+def box_table(discovery):
+    """One row per box and restricted parameter, with the box's coverage, density and mass."""
+    import pandas as pd
+
+    frames = [box.limits.assign(box=box.number, coverage=box.coverage, density=box.density,
+                                mass=box.mass) for box in discovery.boxes]
+    columns = ["box", "coverage", "density", "mass", "parameter", "name", "low", "high",
+               "qp_low", "qp_high"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _qp(low: float, high: float) -> str:
+    values = [v for v in (low, high) if math.isfinite(v)]
+    return f"{min(values):.2g}" if values else "-"

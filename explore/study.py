@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 import zlib
 from collections.abc import Sequence
@@ -36,6 +37,7 @@ from explore.execute import Journal, Progress, Record, Task, evaluate_tasks
 from explore.indices import analyse
 from explore.models import FunctionModel, freeze, model_for, model_from_manifest
 from explore.space import ParameterSpace, load_space
+from sim.executors import connect
 from sim.results import Bundle, BundleError
 
 __all__ = ["Study", "StudyInterrupted", "load_study", "resume_study", "sensitivity"]
@@ -85,7 +87,7 @@ def sensitivity(
     seed: int | None = None, metrics: Sequence[str] | None = None, levels: int = 4,
     second_order: bool = False, conf_level: float = 0.95, overrides: Sequence[str] = (),
     workers: int | None = None, executor: str = "local", scheduler: str | None = None,
-    force: bool = False, progress: Progress | None = None,
+    timeout: float | None = None, force: bool = False, progress: Progress | None = None,
 ) -> Study:
     """Run a sensitivity study of ``source`` over ``space`` and write it to ``out``.
 
@@ -93,7 +95,8 @@ def sensitivity(
     test function). ``samples`` is the number of trajectories (Morris) or
     base samples (Sobol, a power of two). Everything is checked before
     anything runs: the space against the scenario's schema (ScenarioError),
-    the design and the metrics (ValueError).
+    the design and the metrics (ValueError). ``timeout`` limits each
+    replication (seconds; default: the scenario's).
     """
     started = time.perf_counter()
     space = space if isinstance(space, ParameterSpace) else load_space(space)
@@ -106,54 +109,62 @@ def sensitivity(
     model.check(space)
     _check_metrics(metrics, model.metric_names())
     seed = (resolved or {}).get("seed", 0) if seed is None else seed
+    timeout = getattr(scenario, "timeout", None) if timeout is None else timeout
+    workers = workers or os.cpu_count() or 1
     bundle = Bundle(Path(out))
-    bundle.prepare(force=force)
-    bundle.shards.rmdir()
-    model = freeze(model, scenario, bundle.path, metrics)
-    design = sample(space, method, samples, _generator(seed, "sampling"), levels=levels,
-                    second_order=second_order)
-    points = pd.DataFrame(design.matrix, columns=space.paths)
-    points.insert(0, "point", np.arange(design.points))
-    bundle.write_tables({"points": points})
-    manifest = {
-        "kind": "sensitivity", "method": method, "samples": samples, "levels": levels,
-        "second_order": second_order, "conf_level": conf_level, "seed": seed,
-        "replications": replications, "points": design.points,
-        "metrics": list(metrics) if metrics else None, "source": source,
-        "function": model.function if isinstance(model, FunctionModel) else None,
-        "scenario": resolved or {"name": model.name}, "space": space.as_dict(),
-        "dyadsim_version": _version(), "status": "running", "started": _now(),
-        "timings": {"sampling": time.perf_counter() - started},
-    }
-    bundle.write_manifest(manifest)
-    return _evaluate(bundle, manifest, space, design, {}, workers, executor, scheduler,
-                     progress)
+    bundle.check_target(force=force)
+    with connect(executor, workers, scheduler) as dask, bundle.claim():
+        bundle.prepare(force=force)
+        bundle.shards.rmdir()
+        model = freeze(model, scenario, bundle.path, metrics)
+        design = sample(space, method, samples, _generator(seed, "sampling"), levels=levels,
+                        second_order=second_order)
+        points = pd.DataFrame(design.matrix, columns=space.paths)
+        points.insert(0, "point", np.arange(design.points))
+        bundle.write_tables({"points": points})
+        manifest = {
+            "kind": "sensitivity", "method": method, "samples": samples, "levels": levels,
+            "second_order": second_order, "conf_level": conf_level, "seed": seed,
+            "replications": replications, "points": design.points,
+            "metrics": list(metrics) if metrics else None, "source": source,
+            "function": model.function if isinstance(model, FunctionModel) else None,
+            "scenario": resolved or {"name": model.name}, "space": space.as_dict(),
+            "timeout": timeout, "dyadsim_version": _version(), "status": "running",
+            "started": _now(), "timings": {"sampling": time.perf_counter() - started},
+        }
+        bundle.write_manifest(manifest)
+        return _evaluate(bundle, manifest, space, design, {}, workers, dask, progress)
 
 
 def resume_study(out: str | Path, *, workers: int | None = None, executor: str = "local",
                  scheduler: str | None = None, progress: Progress | None = None) -> Study:
     """Evaluate the tasks a study is missing (unfinished or failed), then analyse."""
     bundle = Bundle(Path(out))
+    _study_manifest(bundle)  # a study, before a lock file is made in it
+    workers = workers or os.cpu_count() or 1
+    with connect(executor, workers, scheduler) as dask, bundle.claim():
+        manifest = _study_manifest(bundle)
+        if manifest.get("status") == "complete":
+            return load_study(bundle.path)
+        space = ParameterSpace.from_dict(manifest["space"])
+        design = _read_design(bundle.path, space, manifest)
+        done = {key: record for key, record in Journal(bundle.path / "runs.jsonl").read().items()
+                if record.error is None}
+        manifest["resumed"] = _now()
+        return _evaluate(bundle, manifest, space, design, done, workers, dask, progress)
+
+
+def _study_manifest(bundle: Bundle) -> dict:
     manifest = bundle.read_manifest()
     if manifest.get("kind") != "sensitivity":
         raise BundleError(f"{bundle.path} is not a sensitivity study")
-    if manifest.get("status") == "complete":
-        return load_study(bundle.path)
-    space = ParameterSpace.from_dict(manifest["space"])
-    design = _read_design(bundle.path, space, manifest)
-    done = {key: record for key, record in Journal(bundle.path / "runs.jsonl").read().items()
-            if record.error is None}
-    manifest["resumed"] = _now()
-    return _evaluate(bundle, manifest, space, design, done, workers, executor, scheduler,
-                     progress)
+    return manifest
 
 
 def load_study(path: str | Path) -> Study:
     """Read a study folder back."""
     bundle = Bundle(Path(path))
-    manifest = bundle.read_manifest()
-    if manifest.get("kind") != "sensitivity":
-        raise BundleError(f"{bundle.path} is not a sensitivity study")
+    manifest = _study_manifest(bundle)
     runs = _read(bundle.path / "runs.parquet")
     indices = _read(bundle.path / "indices.parquet")
     return Study(bundle.path, manifest, runs, indices, list(manifest.get("notes", [])))
@@ -180,8 +191,7 @@ def _tasks(space: ParameterSpace, design: Design, replications: int) -> list[Tas
             for point in range(design.points) for replication in range(replications)]
 
 
-def _evaluate(bundle, manifest, space, design, done, workers, executor, scheduler,
-              progress) -> Study:
+def _evaluate(bundle, manifest, space, design, done, workers, dask, progress) -> Study:
     model = model_from_manifest(manifest, bundle.path)
     tasks = [t for t in _tasks(space, design, manifest["replications"])
              if (t.point, t.replication) not in done]
@@ -190,8 +200,8 @@ def _evaluate(bundle, manifest, space, design, done, workers, executor, schedule
     bundle.write_manifest(manifest)
     started = time.perf_counter()
     interrupted = evaluate_tasks(model, tasks, manifest["seed"], journal, workers=workers,
-                                 executor=executor, scheduler=scheduler, progress=progress,
-                                 already=len(done),
+                                 dask=dask, timeout=manifest.get("timeout"),
+                                 progress=progress, already=len(done),
                                  total=design.points * manifest["replications"])
     timings = manifest.setdefault("timings", {})
     timings["evaluation"] = timings.get("evaluation", 0.0) + time.perf_counter() - started

@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "sim.cli_run",
     "sim.cli_analysis",
     "sim.cli_reproduce",
+    "explore.cli",
 )
 """The modules whose ``register(app)`` adds their commands, in the order of ``--help``."""
 

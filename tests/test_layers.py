@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("sim", "analysis", "reproduce")
+PACKAGES = ("sim", "analysis", "reproduce", "explore")
 
 LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # layer: (its modules, the layers it imports directly; theirs it may use too)
@@ -28,10 +28,11 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "runner": (("sim", "sim.runner", "sim.executors", "sim.pool"), ("scenario", "results")),
     "analysis": (("analysis", "analysis.*"), ("results",)),
     "reproduce": (("reproduce", "reproduce.*"), ("runner", "analysis")),
-    "cli": (("sim.cli", "sim.cli_*"), ("reproduce",)),
+    "explore": (("explore", "explore.*"), ("runner", "analysis")),
+    "cli": (("sim.cli", "sim.cli_*", "explore.cli"), ("reproduce", "explore")),
 }
 """From the bottom up: ``cli -> runner -> scenario -> models -> engine``,
-``analysis -> results``, ``reproduce -> runner, analysis``."""
+``analysis -> results``, ``reproduce -> runner, analysis``, ``explore -> runner, analysis``."""
 
 
 # ---------------------------------------------------------------- the graph

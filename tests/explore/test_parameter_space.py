@@ -94,10 +94,10 @@ def test_an_unknown_scenario_path_is_refused_before_anything_runs(write_yaml):
 def test_a_range_beyond_the_field_own_bounds_reports_the_field_message(write_yaml):
     file = write_yaml("s.yaml", """
         parameters:
-          lifecycle.relationship.trial_share: {bounds: [0.1, 1.5]}
+          lifecycle.relationship.trial.share: {bounds: [0.1, 1.5]}
         """)
     assert problems_of(check(file)) == [
-        f"{file}:2: lifecycle.relationship.trial_share: high end 1.5: must be less than or "
+        f"{file}:2: lifecycle.relationship.trial.share: high end 1.5: must be less than or "
         "equal to 1, got 1.5"]
 
 
