@@ -34,13 +34,29 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from sim.engine import replication_seed  # noqa: E402
-from sim.models.lifecycle import run_market  # noqa: E402
+from sim.models.lifecycle.market import Market  # noqa: E402
 from sim.models.lifecycle.outputs import events_frame  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
 
-def bare_simpy(events: int = 500_000, processes: int = 1000) -> float:
-    """Events per second of a bare SimPy loop of timeouts."""
+def count_steps(env: simpy.Environment) -> list[int]:
+    """Count the events ``env`` processes from now on (through its public ``step``).
+
+    The returned one-element list holds the count. Counting costs a call per
+    event, so timed runs are never counted: an identical run is counted instead.
+    """
+    count = [0]
+    step = env.step
+
+    def counted_step():
+        count[0] += 1
+        step()
+
+    env.step = counted_step
+    return count
+
+
+def _bare_environment(processes: int) -> simpy.Environment:
     env = simpy.Environment()
 
     def tick(env):
@@ -49,25 +65,47 @@ def bare_simpy(events: int = 500_000, processes: int = 1000) -> float:
 
     for _ in range(processes):
         env.process(tick(env))
+    return env
+
+
+def bare_simpy(events: int = 500_000, processes: int = 1000) -> float:
+    """Events per second of a bare SimPy loop of timeouts."""
+    env = _bare_environment(processes)
     start = time.perf_counter()
     env.run(until=events / processes)
     elapsed = time.perf_counter() - start
-    return next(env._eid) / elapsed
+    counted = _bare_environment(processes)
+    count = count_steps(counted)
+    counted.run(until=events / processes)
+    return count[0] / elapsed
 
 
-def replication(overrides: tuple[str, ...] = (), horizon: str | None = None) -> dict:
-    """Time one replication of the baseline with ``overrides``; events and seconds."""
+def replication(
+    overrides: tuple[str, ...] = (), horizon: str | None = None, count: bool = True
+) -> dict:
+    """Time one replication of the baseline with ``overrides``; events and seconds.
+
+    Without ``count`` the events are not counted (a memory measurement needs
+    only the run).
+    """
     settings = list(overrides) + ([f"horizon={horizon}"] if horizon else [])
     scenario = load_scenario("baseline", overrides=settings)
+    seed = replication_seed(scenario.seed, 0)
     start = time.perf_counter()
-    market = run_market(scenario, replication_seed(scenario.seed, 0))
-    market.records.frame()
+    market = Market(scenario, seed)
+    market.run()
+    market.relationships.records.frame()
     market.sampler.frame()
     events_frame(market.log)
     seconds = time.perf_counter() - start
-    events = next(market.env._eid)
-    return {"events": events, "seconds": seconds, "events_per_s": events / seconds,
-            "pairs": len(market.records.frame())}
+    if not count:
+        return {"seconds": seconds, "pairs": len(market.relationships.records.frame())}
+    # Same seed, same run: the events of the timed run, counted without timing.
+    counted = Market(scenario, seed)
+    events = count_steps(counted.env)
+    counted.run()
+    return {"events": events[0], "seconds": seconds, "events_per_s": events[0] / seconds,
+            "pairs": len(market.relationships.records.frame())}
 
 
 def peak_memory_mb(overrides: tuple[str, ...], horizon: str) -> float:
@@ -79,7 +117,7 @@ def peak_memory_mb(overrides: tuple[str, ...], horizon: str) -> float:
     code = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r});"
         "from benchmarks.lifecycle import replication;"
-        f"replication({tuple(overrides)!r}, {horizon!r});"
+        f"replication({tuple(overrides)!r}, {horizon!r}, count=False);"
         "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -103,7 +141,7 @@ def main() -> None:
     bare = bare_simpy()
     baseline = replication()
     big = replication(large)
-    doubled = replication(double)
+    doubled = replication(double, count=False)
     bare_after = bare_simpy()
     bare_rate = (bare + bare_after) / 2
     result = {

@@ -143,7 +143,7 @@ def _check_pairs_table(pairs: pd.DataFrame, horizon: float) -> None:
 @given(scenario=small_markets(), entropy=st.integers(0, 2**32 - 1))
 def test_random_markets_keep_every_invariant(scenario, entropy):
     market = run_market(scenario, np.random.SeedSequence(entropy), events=True)
-    pairs = market.records.frame()
+    pairs = market.relationships.records.frame()
     series = market.sampler.frame()
     events = events_frame(market.log)
 

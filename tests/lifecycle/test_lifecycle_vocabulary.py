@@ -24,28 +24,28 @@ def started():
     market = Market(small_scenario(), np.random.SeedSequence(3))
     buyer = market.buyers[0]
     supplier = next(s for s in market.suppliers if all(p.supplier is not s for p in buyer.pairs))
-    pair = market.start_pair(buyer, supplier, EntryCause.SEARCH)
+    pair = market.relationships.start(buyer, supplier, EntryCause.SEARCH)
     return market, pair
 
 
 def test_a_misspelt_end_reason_fails_at_once_and_leaves_the_pair_alive(started):
     market, pair = started
     with pytest.raises(ValueError, match="competiton"):
-        market.end_pair(pair, "competiton")
+        market.relationships.end(pair, "competiton")
     assert not pair.ended
-    assert pair in market.active
+    assert pair in market.relationships.active
 
 
 def test_a_misspelt_end_cause_fails_at_once(started):
     market, pair = started
     with pytest.raises(ValueError, match="too_far"):
-        market.end_pair(pair, EndReason.DISTANCE, "too_far")
+        market.relationships.end(pair, EndReason.DISTANCE, "too_far")
     assert not pair.ended
 
 
 def test_an_ending_records_the_reason_as_plain_text(started):
     market, pair = started
-    market.end_pair(pair, "distance", EndCause.TOO_FAR_APART)
+    market.relationships.end(pair, "distance", EndCause.TOO_FAR_APART)
     assert pair.end_reason == "distance"
     assert type(pair.end_reason) is str
 

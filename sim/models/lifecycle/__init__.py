@@ -53,7 +53,7 @@ def simulate(
     from sim.models.lifecycle.outputs import events_frame
 
     market = run_market(scenario, seed, events=events)
-    tables = {"pairs": market.records.frame(), "timeseries": market.sampler.frame()}
+    tables = {"pairs": market.relationships.records.frame(), "timeseries": market.sampler.frame()}
     if events:
         tables["events"] = events_frame(market.log)
     return tables

@@ -22,6 +22,8 @@ Suggested functional forms chosen here:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sim.models.lifecycle.agents import DEVELOPMENT, LONG_TERM, Pair, Supplier
 from sim.models.lifecycle.economics import book_investment, forecast_npv
 from sim.models.lifecycle.judgement import (
@@ -34,32 +36,34 @@ from sim.models.lifecycle.judgement import (
 )
 from sim.models.lifecycle.vocabulary import EndCause, EndReason, EntryCause, EventKind
 
+if TYPE_CHECKING:
+    from sim.models.lifecycle.interface import LifecycleMarket
 
-def buyer_review(market, pair: Pair) -> bool:
+def buyer_review(market: LifecycleMarket, pair: Pair) -> bool:
     """The buyer reviews the supplier; returns whether the relationship ended."""
     buyer = pair.buyer
     if foresees_problems(market, pair):
-        market.end_pair(pair, EndReason.POOR_PERFORMANCE, EndCause.FORESEES_PROBLEMS)
+        market.relationships.end(pair, EndReason.POOR_PERFORMANCE, EndCause.FORESEES_PROBLEMS)
         return True
     if pair.satisfaction >= buyer.search_threshold:
-        market.update_searching(buyer)
+        market.sourcing.update_searching(buyer)
         return False
     rival = _best_known_rival(market, pair)
     if rival is not None and competitor_wins(market, pair, rival):
         return True
     if pair.satisfaction < buyer.search_threshold - market.rel.satisfaction.dissatisfaction_margin:
-        market.end_pair(pair, EndReason.DISSATISFACTION, EndCause.BELOW_EXPECTATION)
+        market.relationships.end(pair, EndReason.DISSATISFACTION, EndCause.BELOW_EXPECTATION)
         return True
-    market.search(buyer)
+    market.sourcing.search(buyer)
     return False
 
 
-def _best_known_rival(market, pair: Pair) -> Supplier | None:
+def _best_known_rival(market: LifecycleMarket, pair: Pair) -> Supplier | None:
     buyer = pair.buyer
     return max(known_rivals(buyer), key=lambda s: prospect_value(market, buyer, s), default=None)
 
 
-def competitor_wins(market, pair: Pair, competitor: Supplier) -> bool:
+def competitor_wins(market: LifecycleMarket, pair: Pair, competitor: Supplier) -> bool:
     """A competitor's offer against the incumbent; returns whether the buyer switched (C6, C9)."""
     buyer = pair.buyer
     if not competitor.active or any(p.supplier is competitor for p in buyer.pairs):
@@ -68,17 +72,17 @@ def competitor_wins(market, pair: Pair, competitor: Supplier) -> bool:
     incumbent = holding_value(market, pair)
     won = offer > incumbent
     if market.log.enabled:
-        market.record(
+        market.relationships.record(
             pair, EventKind.APPROACH, "switched" if won else "kept",
             detail=competitor.name, forecast=offer - incumbent,
         )
     if won:
-        market.end_pair(pair, EndReason.COMPETITOR, rival=competitor, search=False)
-        market.start_pair(buyer, competitor, EntryCause.SWITCHED + pair.supplier.name)
+        market.relationships.end(pair, EndReason.COMPETITOR, rival=competitor, search=False)
+        market.relationships.start(buyer, competitor, EntryCause.SWITCHED + pair.supplier.name)
     return won
 
 
-def pursue_forecast(market, pair: Pair) -> float:
+def pursue_forecast(market: LifecycleMarket, pair: Pair) -> float:
     """The supplier's NPV forecast of a prospect it might pursue (money)."""
     share = 1.0 / pair.buyer.breadth
     return forecast_npv(
@@ -87,7 +91,7 @@ def pursue_forecast(market, pair: Pair) -> float:
     )
 
 
-def supplier_keeps(market, pair: Pair) -> bool:
+def supplier_keeps(market: LifecycleMarket, pair: Pair) -> bool:
     """The supplier decides whether to keep the account; returns whether it does (C16)."""
     forecast = forecast_npv(
         market, pair, pair.share, pair.stage, pair.satisfaction,
@@ -95,9 +99,9 @@ def supplier_keeps(market, pair: Pair) -> bool:
     )
     pair.forecast_last = forecast
     if market.log.enabled:
-        market.record(pair, EventKind.DECISION, "keep", forecast=forecast)
+        market.relationships.record(pair, EventKind.DECISION, "keep", forecast=forecast)
     if market.policy.drop_unprofitable and forecast < 0.0:
-        market.end_pair(pair, EndReason.UNPROFITABLE, EndCause.FORECAST_NEGATIVE)
+        market.relationships.end(pair, EndReason.UNPROFITABLE, EndCause.FORECAST_NEGATIVE)
         return False
     return True
 
@@ -106,14 +110,14 @@ def _mutual(pair: Pair) -> float:
     return 0.5 * (pair.commitment_buyer + pair.commitment_supplier)
 
 
-def consider_adaptations(market, pair: Pair) -> None:
+def consider_adaptations(market: LifecycleMarket, pair: Pair) -> None:
     """Each side decides whether to adapt products, processes or organisation (C8, C9)."""
     rel, policy, economics = market.rel, market.policy, market.economics
     if pair.technological > 0.02 and pair.trust >= policy.adaptation_trust:
         investment = economics.adaptation_supplier
         gain = _adaptation_gain(market, pair, investment)
         if market.log.enabled:
-            market.record(pair, EventKind.DECISION, "adapt", forecast=gain)
+            market.relationships.record(pair, EventKind.DECISION, "adapt", forecast=gain)
         if gain >= (1.0 + policy.adaptation_hurdle) * investment:
             _adapt(market, pair, investment, by_supplier=True, forecast=gain)
     if (
@@ -126,7 +130,7 @@ def consider_adaptations(market, pair: Pair) -> None:
     update_commitment(market, pair)
 
 
-def _adaptation_gain(market, pair: Pair, investment: float) -> float:
+def _adaptation_gain(market: LifecycleMarket, pair: Pair, investment: float) -> float:
     """Forecast NPV with the adaptation minus the forecast without it (money)."""
     rel = market.rel
     success = success_probability(market, pair)
@@ -150,7 +154,9 @@ def _adaptation_gain(market, pair: Pair, investment: float) -> float:
     return after - base
 
 
-def _adapt(market, pair: Pair, investment: float, by_supplier: bool, forecast: float) -> None:
+def _adapt(
+    market: LifecycleMarket, pair: Pair, investment: float, by_supplier: bool, forecast: float,
+) -> None:
     rel = market.rel
     now = market.env.now
     trust = pair.trust
@@ -171,7 +177,7 @@ def _adapt(market, pair: Pair, investment: float, by_supplier: bool, forecast: f
     book_investment(market, pair, investment, by_supplier, now)
     update_commitment(market, pair)
     if market.log.enabled:
-        market.record(
+        market.relationships.record(
             pair, EventKind.ADAPTATION, "supplier" if by_supplier else "buyer", amount=investment,
             trust_before=trust, trust_after=trust, forecast=forecast,
             uncertainty_before=pair.uncertainty, uncertainty_after=pair.uncertainty,

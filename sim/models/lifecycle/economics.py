@@ -23,9 +23,12 @@ Suggested functional forms chosen here:
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from sim.models.lifecycle.agents import Pair
 
+if TYPE_CHECKING:
+    from sim.models.lifecycle.interface import LifecycleMarket
 WEEKS_PER_YEAR = 52.0
 
 
@@ -44,7 +47,9 @@ def present_value_of_flow(delta: float, rate: float, start: float, end: float) -
     return rate * (math.exp(-per_week * start) - math.exp(-per_week * end)) / per_week
 
 
-def book_order(market, pair: Pair, revenue: float, cost: float, now: float) -> None:
+def book_order(
+    market: LifecycleMarket, pair: Pair, revenue: float, cost: float, now: float,
+) -> None:
     """Book one order: revenue, its margin and the cost to serve it (money)."""
     margin = revenue * pair.supplier.margin
     pair.revenue += revenue
@@ -59,7 +64,7 @@ def book_order(market, pair: Pair, revenue: float, cost: float, now: float) -> N
     market.cumulative_revenue += revenue
 
 
-def book_cost(market, pair: Pair, cost: float, now: float) -> None:
+def book_cost(market: LifecycleMarket, pair: Pair, cost: float, now: float) -> None:
     """Book a one-off cost to serve (a conflict, a re-tailored offering), money."""
     pair.cost_to_serve += cost
     pair.cost_by_stage[pair.stage] += cost
@@ -68,7 +73,9 @@ def book_cost(market, pair: Pair, cost: float, now: float) -> None:
     market.cumulative_value -= value
 
 
-def book_investment(market, pair: Pair, amount: float, by_supplier: bool, now: float) -> None:
+def book_investment(
+    market: LifecycleMarket, pair: Pair, amount: float, by_supplier: bool, now: float,
+) -> None:
     """Book an adaptation investment; only the supplier's enters its NPV (money)."""
     if by_supplier:
         pair.investment_supplier += amount
@@ -80,7 +87,7 @@ def book_investment(market, pair: Pair, amount: float, by_supplier: bool, now: f
         pair.switching_cost += amount
 
 
-def attention_rate(market, pair: Pair) -> float:
+def attention_rate(market: LifecycleMarket, pair: Pair) -> float:
     """Attention the account receives now, attention units per week."""
     supplier = pair.supplier
     allocation = market.attention_by_stage[pair.stage]
@@ -89,7 +96,7 @@ def attention_rate(market, pair: Pair) -> float:
     return allocation if supplier.capacity > 0.0 else 0.0
 
 
-def accrue_attention(market, pair: Pair, now: float) -> None:
+def accrue_attention(market: LifecycleMarket, pair: Pair, now: float) -> None:
     """Book the attention received and its cost since last booked (at the current attention)."""
     since = pair.attention_since
     if now <= since:

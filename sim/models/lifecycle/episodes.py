@@ -36,6 +36,7 @@ Suggested functional forms chosen here:
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from sim.models.choice import update_preference
 from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, STAGE_NAMES, Buyer, Pair
@@ -43,10 +44,12 @@ from sim.models.lifecycle.economics import attention_rate, book_cost, book_order
 from sim.models.lifecycle.judgement import update_commitment, value_of_success, working_friction
 from sim.models.lifecycle.vocabulary import EventKind, Message
 
+if TYPE_CHECKING:
+    from sim.models.lifecycle.interface import LifecycleMarket
 EPISODE, REVIEW, PROBLEM, APPROACH, END = Message
 
 
-def order_episode(market, pair: Pair, value: float) -> None:
+def order_episode(market: LifecycleMarket, pair: Pair, value: float) -> None:
     """One order of ``value`` (money before price) placed with the pair's supplier.
 
     This runs for most orders of a replication, so it reads the model's
@@ -106,13 +109,13 @@ def order_episode(market, pair: Pair, value: float) -> None:
     pair.preference = update_preference(pair.preference, delivered, market.choice_gamma)
     stage = pair.stage
     if stage >= DEVELOPMENT:
-        market.allocate(buyer)
+        market.sourcing.allocate(buyer)
     elif stage == EARLY:
-        market.post(pair, (EPISODE,))
+        market.relationships.post(pair, (EPISODE,))
     update_commitment(market, pair)
     if market.log.enabled:
         weight = pair.goodwill_weight
-        market.record(
+        market.relationships.record(
             pair, EventKind.EPISODE, cause, amount=revenue,
             trust_before=(1.0 - weight) * alpha / (alpha + beta) + weight * goodwill_before,
             trust_after=trust_after_order if cause == "failure_conflict" else pair.trust,
@@ -123,10 +126,10 @@ def order_episode(market, pair: Pair, value: float) -> None:
         if cause == "failure_conflict":
             _record_conflict(market, pair, resolved, trust_after_order)
     if delivered < 0.0:
-        market.post(pair, (PROBLEM,))
+        market.relationships.post(pair, (PROBLEM,))
 
 
-def conflict(market, pair: Pair, now: float, friction: float) -> bool:
+def conflict(market: LifecycleMarket, pair: Pair, now: float, friction: float) -> bool:
     """A failed order becomes a conflict; returns whether it is resolved (C15).
 
     ``friction`` (working friction of cultural distance, [0, 1]) makes it
@@ -145,7 +148,7 @@ def conflict(market, pair: Pair, now: float, friction: float) -> bool:
     return resolved
 
 
-def cared(market, pair: Pair) -> None:
+def cared(market: LifecycleMarket, pair: Pair) -> None:
     """The supplier answered a need or resolved a conflict: care rises (goodwill).
 
     In routine relationships (long-term, final) the buyer takes such care
@@ -156,21 +159,23 @@ def cared(market, pair: Pair) -> None:
     pair.update_goodwill(market.goodwill_history)
 
 
-def neglected(market, pair: Pair) -> None:
+def neglected(market: LifecycleMarket, pair: Pair) -> None:
     """The supplier missed a need or left a conflict open: care falls (C11, C15)."""
     pair.care -= market.care_step * pair.care
     pair.update_goodwill(market.goodwill_history)
 
 
-def _record_conflict(market, pair: Pair, resolved: bool, trust_before: float) -> None:
-    market.record(
+def _record_conflict(
+    market: LifecycleMarket, pair: Pair, resolved: bool, trust_before: float,
+) -> None:
+    market.relationships.record(
         pair, EventKind.CONFLICT, "resolved" if resolved else "unresolved",
         amount=market.economics.conflict_cost,
         trust_before=trust_before, trust_after=pair.trust,
     )
 
 
-def requirement_shift(market, buyer: Buyer) -> None:
+def requirement_shift(market: LifecycleMarket, buyer: Buyer) -> None:
     """The buyer's needs move; each current supplier notices the shift or misses it."""
     rel = market.rel
     population = market.config.market.buyers
@@ -203,7 +208,7 @@ def requirement_shift(market, buyer: Buyer) -> None:
             pair.missed_shifts += 1
             neglected(market, pair)
         if market.log.enabled:
-            market.record(
+            market.relationships.record(
                 pair, EventKind.REQUIREMENT_SHIFT, "noticed" if noticed else "missed",
                 fit_before=fit_before, fit_after=pair.fit(rel.orders.fit_scale),
                 amount=market.economics.tailoring_cost if noticed else 0.0,
@@ -215,7 +220,7 @@ def _fit_at(pair: Pair, requirements: tuple[float, float], fit_scale: float) -> 
     return max(0.0, 1.0 - gap / fit_scale)
 
 
-def key_person_leaves(market, buyer: Buyer) -> None:
+def key_person_leaves(market: LifecycleMarket, buyer: Buyer) -> None:
     """A member of the buying centre leaves; the newcomer brings back uncertainty."""
     lost = market.config.market.buyers.uncertainty_return
     for pair in buyer.pairs:
@@ -231,7 +236,7 @@ def key_person_leaves(market, buyer: Buyer) -> None:
         pair.update_goodwill(market.goodwill_history)
         pair.social += (1.0 - pair.social) * 0.5 * lost
         if market.log.enabled:
-            market.record(
+            market.relationships.record(
                 pair, EventKind.TURNOVER, "key_person_left",
                 uncertainty_before=uncertainty_before, uncertainty_after=pair.uncertainty,
                 detail=f"{STAGE_NAMES[pair.stage]}",

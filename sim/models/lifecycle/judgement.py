@@ -42,13 +42,16 @@ on the scale of the buyer's expectation, roughly [0, 1]):
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from sim.models.lifecycle.agents import Buyer, Pair, Supplier, offering_for
 
+if TYPE_CHECKING:
+    from sim.models.lifecycle.interface import LifecycleMarket
 _SQRT2 = math.sqrt(2.0)
 
 
-def success_probability(market, pair: Pair) -> float:
+def success_probability(market: LifecycleMarket, pair: Pair) -> float:
     """Probability that the next order with this supplier goes well."""
     rel = market.rel
     fit = pair.fit(rel.orders.fit_scale)
@@ -65,14 +68,14 @@ def value_of_success(fit: float, price: float) -> float:
     return 0.3 + 0.7 * fit - (price - 1.0)
 
 
-def expected_value(market, pair: Pair) -> float:
+def expected_value(market: LifecycleMarket, pair: Pair) -> float:
     """What the buyer expects an order with this supplier to be worth (value per order)."""
     return pair.reliability * value_of_success(
         pair.fit(market.rel.orders.fit_scale), pair.supplier.price
     )
 
 
-def offering_fit(market, buyer: Buyer, supplier: Supplier) -> float:
+def offering_fit(market: LifecycleMarket, buyer: Buyer, supplier: Supplier) -> float:
     """Fit of the offering a supplier would make to the buyer's current requirements."""
     requirements = buyer.requirements
     offering = offering_for(buyer, supplier)
@@ -80,7 +83,7 @@ def offering_fit(market, buyer: Buyer, supplier: Supplier) -> float:
     return max(0.0, 1.0 - gap / market.rel.orders.fit_scale)
 
 
-def prospect_value(market, buyer: Buyer, supplier: Supplier) -> float:
+def prospect_value(market: LifecycleMarket, buyer: Buyer, supplier: Supplier) -> float:
     """Value per order the buyer expects from a supplier it has no experience with (C1)."""
     fit = offering_fit(market, buyer, supplier)
     return supplier.reputation * value_of_success(fit, supplier.price)
@@ -98,12 +101,12 @@ def known_rivals(buyer: Buyer) -> list[Supplier]:
     ]
 
 
-def best_rival_value(market, buyer: Buyer) -> float:
+def best_rival_value(market: LifecycleMarket, buyer: Buyer) -> float:
     """The best prospect value among the buyer's known rivals, 0 when there are none."""
     return max((prospect_value(market, buyer, s) for s in known_rivals(buyer)), default=0.0)
 
 
-def best_alternative(market, buyer: Buyer) -> float:
+def best_alternative(market: LifecycleMarket, buyer: Buyer) -> float:
     """The best value the buyer could get elsewhere: outside options or known suppliers (C6)."""
     best = buyer.alternative_value
     for supplier in buyer.aware:
@@ -112,7 +115,7 @@ def best_alternative(market, buyer: Buyer) -> float:
     return best
 
 
-def credible_alternatives(market, pair: Pair) -> int:
+def credible_alternatives(market: LifecycleMarket, pair: Pair) -> int:
     """Alternatives the buyer sees within ``credibility_margin`` of this supplier (C12)."""
     buyer = pair.buyer
     bar = expected_value(market, pair) - market.rel.final.credibility_margin
@@ -123,20 +126,20 @@ def credible_alternatives(market, pair: Pair) -> int:
     return count
 
 
-def switching_penalty(market, pair: Pair) -> float:
+def switching_penalty(market: LifecycleMarket, pair: Pair) -> float:
     """Value per order the buyer gives up by leaving: its sunk adaptations (C9)."""
     cost = pair.switching_cost
     rel = market.rel
     return rel.switching.switching_weight * cost / (cost + rel.switching.switching_cost_scale)
 
 
-def holding_value(market, pair: Pair) -> float:
+def holding_value(market: LifecycleMarket, pair: Pair) -> float:
     """The incumbent's value in a comparison: expected value plus switching penalty and inertia."""
     inertia = market.rel.switching.inertia
     return expected_value(market, pair) + switching_penalty(market, pair) + inertia
 
 
-def likely_below(market, pair: Pair, level: float) -> bool:
+def likely_below(market: LifecycleMarket, pair: Pair, level: float) -> bool:
     """Whether the buyer's belief makes reliability below ``level`` likely (``foresight``)."""
     spread = pair.uncertainty
     reliability = pair.reliability
@@ -146,12 +149,12 @@ def likely_below(market, pair: Pair, level: float) -> bool:
     return 0.5 * (1.0 + math.erf(z / _SQRT2)) >= market.rel.trial.foresight
 
 
-def foresees_problems(market, pair: Pair) -> bool:
+def foresees_problems(market: LifecycleMarket, pair: Pair) -> bool:
     """Whether the buyer's belief makes poor reliability likely (C5)."""
     return likely_below(market, pair, market.rel.trial.problem_level)
 
 
-def outclassed(market, pair: Pair) -> bool:
+def outclassed(market: LifecycleMarket, pair: Pair) -> bool:
     """Whether a known rival is likely worth more than this supplier (C6).
 
     The buyer compares the supplier with the best prospect among the rival
@@ -169,7 +172,7 @@ def outclassed(market, pair: Pair) -> bool:
     return value <= 0.0 or likely_below(market, pair, rival / value)
 
 
-def update_commitment(market, pair: Pair) -> None:
+def update_commitment(market: LifecycleMarket, pair: Pair) -> None:
     """Recompute both sides' commitment from trust, dependence and adaptations."""
     scale = market.rel.switching.switching_cost_scale
     trust = pair.trust
@@ -179,7 +182,7 @@ def update_commitment(market, pair: Pair) -> None:
     pair.commitment_supplier = 0.4 * trust + 0.2 * pair.share + 0.4 * supplier_sunk
 
 
-def development_cap(market, pair: Pair) -> float:
+def development_cap(market: LifecycleMarket, pair: Pair) -> float:
     """Largest volume share a developing relationship gets: it grows with trust (C7)."""
     trial = market.rel.trial.share
     return trial + (1.0 - trial) * max(0.0, (pair.trust - 0.5) / 0.5)

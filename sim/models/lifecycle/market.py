@@ -1,4 +1,4 @@
-"""The market: agents, their processes and the bookkeeping of relationships.
+"""The market: one replication's agents, parameters and processes.
 
 One ``Market`` is one replication. Its SimPy processes are the ones of the
 model: each supplier's marketing contacts, each buyer's orders, requirement
@@ -7,23 +7,10 @@ process per relationship (``stages.py``). A relationship exists only once a
 buyer and a supplier have met and the buyer is motivated to evaluate it;
 nothing iterates over all buyer-supplier combinations.
 
-Suggested functional forms chosen here:
-
-- Contacts are Poisson at the supplier's marketing rate, to a buyer drawn at
-  random. A contact makes the buyer aware of the supplier (it remembers the
-  last ``awareness_limit``). It persuades a searching buyer with probability
-  ``persuasion`` and a content one with ``openness x (1 - lowest
-  satisfaction)`` (C2), each times the offer's appeal,
-  ``clip(0.5 + (prospect value - outside value) / 0.2, 0, 1)``. A persuaded
-  buyer with a free slot (fewer relationships than its sourcing breadth)
-  starts evaluating the supplier: a ``pre`` relationship. A persuaded buyer
-  without one puts the offer to its weakest relationship, whose stage
-  decides (C6, C9). A buyer in a final relationship ignores routine
-  marketing; only an entrant's approach gets through (C12).
-- Volume shares: trial orders take a fixed small share in early; the rest of
-  the demand is split by the shared logit choice rule over the developed
-  relationships' preferences and an outside option worth the buyer's
-  alternative value, each capped by a trust-dependent ceiling in development.
+The market has two working parts: ``relationships`` keeps the books of every
+relationship (``relationships.py``) and ``sourcing`` decides how buyers find
+suppliers and split their demand (``sourcing.py``). Stage and decision
+functions see the market through ``interface.LifecycleMarket``.
 """
 
 from __future__ import annotations
@@ -34,47 +21,17 @@ import numpy as np
 import simpy
 
 from sim.engine import EventLog, Streams
-from sim.models.choice import choice_probabilities
 from sim.models.lifecycle import population
-from sim.models.lifecycle.agents import (
-    DEVELOPMENT,
-    EARLY,
-    FINAL,
-    PRE,
-    STAGE_NAMES,
-    Buyer,
-    Draws,
-    Pair,
-    Supplier,
-)
-from sim.models.lifecycle.economics import WEEKS_PER_YEAR, accrue_attention
-from sim.models.lifecycle.episodes import (
-    APPROACH,
-    END,
-    key_person_leaves,
-    order_episode,
-    requirement_shift,
-)
-from sim.models.lifecycle.judgement import (
-    holding_value,
-    known_rivals,
-    prospect_value,
-    update_commitment,
-)
-from sim.models.lifecycle.outputs import EVENT_COLUMNS, PairRecords, Sampler
-from sim.models.lifecycle.vocabulary import (
-    ENDED,
-    EXITS,
-    EndCause,
-    EndReason,
-    EntryCause,
-    EventKind,
-    Message,
-)
+from sim.models.lifecycle.agents import Buyer, Draws, Supplier
+from sim.models.lifecycle.economics import WEEKS_PER_YEAR
+from sim.models.lifecycle.episodes import key_person_leaves, order_episode, requirement_shift
+from sim.models.lifecycle.outputs import EVENT_COLUMNS, Sampler
+from sim.models.lifecycle.relationships import Relationships
+from sim.models.lifecycle.sourcing import Sourcing
 
 
 class Market:
-    """One replication of the lifecycle model: state, processes and bookkeeping."""
+    """One replication of the lifecycle model: agents, parameters and processes."""
 
     def __init__(self, scenario, seed: np.random.SeedSequence, events: bool = False):
         config = scenario.lifecycle
@@ -120,11 +77,8 @@ class Market:
         self.goodwill_history = rel.trust.goodwill_history
         self.care_step = rel.trust.care_step
         self.handling_cost = self.economics.handling_cost
-        self.stage_counts = [0] * 5
         self.buyers: list[Buyer] = []
         self.suppliers: list[Supplier] = []
-        self.active: dict[Pair, None] = {}
-        self.records = PairRecords()
         self.cumulative_value = 0.0
         self.cumulative_revenue = 0.0
         self.buyer_spend = 0.0
@@ -136,6 +90,8 @@ class Market:
         self.next_buyer = 0
         self.next_supplier = 0
         self.first_entry = math.inf
+        self.relationships = Relationships(self)
+        self.sourcing = Sourcing(self)
         population.populate(self)
         self.sampler = Sampler(self, float(scenario.sample_every))
 
@@ -146,10 +102,7 @@ class Market:
         self.env.process(self.sampler.process())
         self.env.run(until=self.horizon)
         self.sampler.finish()
-        for pair in list(self.active):
-            accrue_attention(self, pair, self.horizon)
-            update_commitment(self, pair)
-            self.records.add(self, pair, censored=True)
+        self.relationships.close(self.horizon)
 
     # -- processes ---------------------------------------------------------------
 
@@ -168,7 +121,7 @@ class Market:
             buyers = self.buyers
             buyer = buyers[int(draws.uniform() * len(buyers))]
             self.marketing_spend += cost
-            self.contact(supplier, buyer)
+            self.sourcing.contact(supplier, buyer)
 
     def buyer_orders(self, buyer: Buyer):
         """Poisson orders, each placed with one current supplier by volume share or outside."""
@@ -224,234 +177,3 @@ class Market:
         while rate > 0.0:
             yield self.env.timeout(self.entry_draws.exponential(1.0 / rate))
             population.enter(self)
-
-    # -- contacts and the buyer's choice -------------------------------------------
-
-    def contact(self, supplier: Supplier, buyer: Buyer) -> None:
-        """A marketing contact from ``supplier`` reaches ``buyer`` (C2, C12)."""
-        pairs = buyer.pairs
-        institutional = None
-        for pair in pairs:
-            if pair.supplier is supplier:
-                return
-            if pair.stage == FINAL:
-                institutional = pair
-        if institutional is not None and not supplier.entrant:
-            return
-        aware = buyer.aware
-        if supplier in aware:
-            aware.remove(supplier)
-        aware.append(supplier)
-        if len(aware) > self.config.market.awareness_limit:
-            del aware[0]
-        if supplier in buyer.rejected:
-            return
-        if institutional is not None:
-            self.post(institutional, (APPROACH, supplier))
-            return
-        if buyer.searching:
-            persuasion = self.rel.switching.persuasion
-        else:
-            lowest = min((p.satisfaction for p in pairs if p.stage >= EARLY), default=0.0)
-            persuasion = self.rel.switching.openness * (1.0 - lowest)
-        # An offer persuades in proportion to how it looks against the
-        # buyer's outside options: half as often when merely equal to them.
-        appeal = 0.5 + (prospect_value(self, buyer, supplier) - buyer.alternative_value) / 0.2
-        persuasion *= 0.0 if appeal < 0.0 else 1.0 if appeal > 1.0 else appeal
-        if self.marketing_draws.uniform() >= persuasion:
-            return
-        if len(pairs) < buyer.breadth:
-            self.start_pair(buyer, supplier, EntryCause.MARKETING)
-            return
-        candidates = [p for p in pairs if p.stage >= EARLY]
-        if candidates:
-            weakest = min(candidates, key=lambda p: holding_value(self, p))
-            self.post(weakest, (APPROACH, supplier))
-
-    def search(self, buyer: Buyer) -> None:
-        """The buyer looks for a supplier among those it knows of (C2, C6)."""
-        buyer.searching = True
-        if len(buyer.pairs) >= buyer.breadth:
-            return
-        known = known_rivals(buyer)
-        if not known:
-            return
-        best = max(known, key=lambda s: prospect_value(self, buyer, s))
-        if prospect_value(self, buyer, best) >= buyer.alternative_value:
-            self.start_pair(buyer, best, EntryCause.SEARCH)
-
-    def update_searching(self, buyer: Buyer) -> None:
-        """A buyer searches while it lacks suppliers or one of them disappoints it."""
-        buyer.searching = len(buyer.pairs) < buyer.breadth or any(
-            p.satisfaction < buyer.search_threshold for p in buyer.pairs if p.stage >= EARLY
-        )
-
-    def allocate(self, buyer: Buyer) -> None:
-        """Split the buyer's demand into volume shares (sum at most 1).
-
-        Trial orders take their share first; the rest goes by the shared
-        choice rule over the developed relationships and the outside option,
-        a developing relationship capped by ``development_cap``.
-        """
-        trial = 0.0
-        developed = []
-        for pair in buyer.pairs:
-            stage = pair.stage
-            if stage >= DEVELOPMENT:
-                developed.append(pair)
-            elif stage == EARLY:
-                trial += pair.cap
-            else:
-                pair.share = 0.0
-        scale = 1.0 if trial <= 1.0 else 1.0 / trial
-        rest = 1.0 - trial * scale
-        if developed:
-            preferences = [pair.preference for pair in developed]
-            preferences.append(buyer.outside_preference)
-            chances = choice_probabilities(preferences, self.choice_beta)
-            trial_share = self.trial_share
-            for pair, chance in zip(developed, chances, strict=False):
-                if pair.stage == DEVELOPMENT:
-                    # development_cap, inlined: the ceiling grows with trust (C7).
-                    weight = pair.goodwill_weight
-                    trust = (1.0 - weight) * pair.alpha / (pair.alpha + pair.beta) + (
-                        weight * pair.goodwill
-                    )
-                    cap = trial_share + (1.0 - trial_share) * max(0.0, 2.0 * trust - 1.0)
-                    if chance > cap:
-                        chance = cap
-                pair.share = rest * chance
-        if trial > 0.0:
-            for pair in buyer.pairs:
-                if pair.stage == EARLY:
-                    pair.share = pair.cap * scale
-
-    # -- the life of a relationship ------------------------------------------------
-
-    def start_pair(self, buyer: Buyer, supplier: Supplier, cause: str) -> Pair:
-        """A buyer starts evaluating a supplier: a new relationship in ``pre``."""
-        from sim.models.lifecycle.stages import lifecycle
-
-        pair = Pair(buyer, supplier, self.env.now)
-        reputation = min(0.98, max(0.02, supplier.reputation))
-        pair.set_prior(reputation, self.rel.trust.prior_strength, self.rel.trust.goodwill_weight)
-        pair.preference = prospect_value(self, buyer, supplier) / self.rel.choice.gamma
-        buyer.pairs.append(pair)
-        if supplier in buyer.aware:
-            buyer.aware.remove(supplier)
-        supplier.accounts[pair] = None
-        supplier.attention_demand += self.attention_by_stage[PRE]
-        self.active[pair] = None
-        self.stage_counts[PRE] += 1
-        if self.log.enabled:
-            self.record(
-                pair, EventKind.STAGE_CHANGE, cause,
-                new_stage=STAGE_NAMES[PRE], trust_after=pair.trust,
-            )
-        self.env.process(lifecycle(self, pair))
-        self.update_searching(buyer)
-        return pair
-
-    def enter_stage(self, pair: Pair, stage: int, cause: str) -> None:
-        """Move a relationship to ``stage`` for the reason ``cause``."""
-        now = self.env.now
-        accrue_attention(self, pair, now)
-        old = pair.stage
-        self.stage_counts[old] -= 1
-        self.stage_counts[stage] += 1
-        pair.supplier.attention_demand += (
-            self.attention_by_stage[stage] - self.attention_by_stage[old]
-        )
-        pair.stage = stage
-        pair.stage_since = now
-        pair.t_stage[stage] = now
-        pair.furthest = max(pair.furthest, stage)
-        pair.review_token += 1
-        if stage == EARLY:
-            pair.cap = self.rel.trial.share
-            pair.trust_at_start = pair.trust
-        self.allocate(pair.buyer)
-        commitment_before = pair.commitment_buyer
-        update_commitment(self, pair)
-        if self.log.enabled:
-            self.record(
-                pair, EventKind.STAGE_CHANGE, cause,
-                stage=STAGE_NAMES[old], new_stage=STAGE_NAMES[stage],
-                trust_after=pair.trust, satisfaction_after=pair.satisfaction,
-                commitment_before=commitment_before, commitment_after=pair.commitment_buyer,
-                uncertainty_after=pair.uncertainty,
-            )
-        self.schedule_review(pair)
-
-    def end_pair(
-        self, pair: Pair, reason: EndReason, cause: EndCause | None = None, *,
-        rival: Supplier | None = None, search: bool = True,
-    ) -> None:
-        """End a relationship for ``reason``, decided by ``cause`` (or won by ``rival``).
-
-        An unknown reason or cause raises ``ValueError`` at once. A buyer
-        left short of suppliers by a relationship that had got past the
-        evaluation searches at once (unless ``search`` is false); after a
-        failed evaluation it waits for the next persuasive contact.
-        """
-        reason = EndReason(reason)
-        cause = EndCause(cause) if cause is not None else None
-        if pair.ended:
-            return
-        now = self.env.now
-        buyer, supplier = pair.buyer, pair.supplier
-        accrue_attention(self, pair, now)
-        update_commitment(self, pair)
-        pair.end = now
-        pair.end_reason = reason.value
-        buyer.pairs.remove(pair)
-        del supplier.accounts[pair]
-        del self.active[pair]
-        self.stage_counts[pair.stage] -= 1
-        supplier.attention_demand -= self.attention_by_stage[pair.stage]
-        if reason not in EXITS:
-            buyer.rejected.append(supplier)
-            if len(buyer.rejected) > self.config.market.awareness_limit:
-                del buyer.rejected[0]
-        self.records.add(self, pair, censored=False)
-        if self.log.enabled:
-            self.record(
-                pair, EventKind.STAGE_CHANGE, rival.name if rival else cause or reason,
-                new_stage=ENDED, detail=reason,
-                trust_after=pair.trust, satisfaction_after=pair.satisfaction,
-            )
-        self.post(pair, (END,))
-        if buyer.active:
-            self.allocate(buyer)
-            self.update_searching(buyer)
-            if buyer.searching and search and pair.furthest >= EARLY:
-                self.search(buyer)
-
-    def post(self, pair: Pair, message: tuple) -> None:
-        """Hand a message to the relationship's process and wake it."""
-        pair.inbox.append(message)
-        wakeup = pair.wakeup
-        if wakeup is not None:
-            pair.wakeup = None
-            wakeup.succeed()
-
-    def schedule_review(self, pair: Pair) -> None:
-        """The buyer's next review of this relationship, at its stage's interval."""
-        token = pair.review_token
-        wait = self.review_by_stage[pair.stage]
-
-        def review(_event, pair=pair, token=token):
-            if pair.review_token == token and not pair.ended:
-                self.post(pair, (Message.REVIEW,))
-
-        self.env.timeout(wait).callbacks.append(review)
-
-    def record(self, pair: Pair, kind: EventKind, cause: str, **values) -> None:
-        """Record one event of a relationship (only when events are recorded)."""
-        values.setdefault("stage", STAGE_NAMES[pair.stage])
-        if "detail" in values:
-            values["detail"] = str(values["detail"])
-        self.log.record(
-            time=self.env.now, buyer=pair.buyer.name, supplier=pair.supplier.name,
-            kind=EventKind(kind).value, cause=str(cause), **values,
-        )

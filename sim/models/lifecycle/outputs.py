@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import math
 from array import array
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sim.models.lifecycle.agents import STAGE_NAMES, Pair
 from sim.models.lifecycle.economics import attention_rate
 
+if TYPE_CHECKING:
+    from sim.models.lifecycle.interface import LifecycleMarket
 EVENT_COLUMNS = (
     "time", "buyer", "supplier", "kind", "cause", "stage", "new_stage", "detail",
     "trust_before", "trust_after", "satisfaction_before", "satisfaction_after",
@@ -63,7 +66,7 @@ class PairRecords:
         self._floats = {name: array("d") for name in _FLOATS}
         self._counts = {name: array("q") for name in _COUNTS}
 
-    def add(self, market, pair: Pair, censored: bool) -> None:
+    def add(self, market: LifecycleMarket, pair: Pair, censored: bool) -> None:
         """Store the relationship's final state (``censored``: still active at the horizon)."""
         text, floats, counts = self._text, self._floats, self._counts
         text["buyer"].append(pair.buyer.name)
@@ -125,7 +128,7 @@ _SAMPLE_COLUMNS = (
 class Sampler:
     """Samples the market every ``every`` weeks from week 0 to the horizon."""
 
-    def __init__(self, market, every: float):
+    def __init__(self, market: LifecycleMarket, every: float):
         self.market = market
         horizon = market.horizon
         count = math.floor(horizon / every + 1e-9)
@@ -159,7 +162,7 @@ class Sampler:
         total = sum(window)
         shares = [w / total for w in window] if total > 0 else [math.nan] * 3
         sums = [[0.0, 0.0, 0.0] for _ in STAGE_NAMES]
-        for pair in market.active:
+        for pair in market.relationships.active:
             row = sums[pair.stage]
             weight = pair.goodwill_weight
             row[0] += (1.0 - weight) * pair.alpha / (pair.alpha + pair.beta) + (
@@ -167,7 +170,7 @@ class Sampler:
             )
             row[1] += 0.5 * (pair.commitment_buyer + pair.commitment_supplier)
             row[2] += pair.satisfaction
-        counts = market.stage_counts
+        counts = market.relationships.stage_counts
         means = [
             [value / counts[s] if counts[s] else math.nan for value in sums[s]]
             for s in range(len(STAGE_NAMES))

@@ -21,12 +21,16 @@ Suggested functional forms chosen here:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.models.lifecycle.agents import Buyer, Supplier
 from sim.models.lifecycle.economics import WEEKS_PER_YEAR
 from sim.models.lifecycle.vocabulary import EndReason, EventKind
 
+if TYPE_CHECKING:
+    from sim.models.lifecycle.interface import LifecycleMarket
 _SKILLS = ("negotiation", "problem_solving", "conflict_resolution", "customer_knowledge")
 
 
@@ -45,7 +49,7 @@ def _given(spec, name: str, drawn):
     return drawn if value is None else value
 
 
-def draw_buyers(market, specs: list) -> list[Buyer]:
+def draw_buyers(market: LifecycleMarket, specs: list) -> list[Buyer]:
     """New buyers, one per entry of ``specs`` (None: everything drawn from the profile)."""
     profile = market.config.market.buyers
     rng = market.population_draws.rng
@@ -89,7 +93,7 @@ def draw_buyers(market, specs: list) -> list[Buyer]:
     return buyers
 
 
-def draw_suppliers(market, profile, specs: list, entrant: bool) -> list[Supplier]:
+def draw_suppliers(market: LifecycleMarket, profile, specs: list, entrant: bool) -> list[Supplier]:
     """New suppliers from ``profile`` (incumbent or entrant), one per entry of ``specs``."""
     rng = market.population_draws.rng
     skills = market.config.skills
@@ -129,7 +133,7 @@ def draw_suppliers(market, profile, specs: list, entrant: bool) -> list[Supplier
     return suppliers
 
 
-def populate(market) -> None:
+def populate(market: LifecycleMarket) -> None:
     """Draw the market at week 0 and start every agent's processes."""
     config = market.config
     supplier_specs = config.market.supplier_list or [None] * config.market.suppliers.count
@@ -153,7 +157,7 @@ def populate(market) -> None:
     market.env.process(market.competitor_entry())
 
 
-def _join_buyer(market, buyer: Buyer, slot: int) -> None:
+def _join_buyer(market: LifecycleMarket, buyer: Buyer, slot: int) -> None:
     env = market.env
     env.process(market.buyer_orders(buyer))
     env.process(market.buyer_requirements(buyer))
@@ -163,10 +167,10 @@ def _join_buyer(market, buyer: Buyer, slot: int) -> None:
         wait = market.population_draws.exponential(WEEKS_PER_YEAR / rate)
         if env.now + wait < market.horizon:
             env.timeout(wait).callbacks.append(lambda _e: buyer_leaves(market, buyer, slot))
-    market.search(buyer)
+    market.sourcing.search(buyer)
 
 
-def _join_supplier(market, supplier: Supplier) -> None:
+def _join_supplier(market: LifecycleMarket, supplier: Supplier) -> None:
     env = market.env
     market.suppliers.append(supplier)
     env.process(market.supplier_marketing(supplier))
@@ -177,7 +181,7 @@ def _join_supplier(market, supplier: Supplier) -> None:
             env.timeout(wait).callbacks.append(lambda _e: supplier_leaves(market, supplier))
 
 
-def enter(market) -> Supplier:
+def enter(market: LifecycleMarket) -> Supplier:
     """A competitor enters with offerings tailored to buyers' current requirements."""
     profile = market.config.entry.entrant
     (entrant,) = draw_suppliers(market, profile, [None], entrant=True)
@@ -195,22 +199,22 @@ def enter(market) -> Supplier:
     return entrant
 
 
-def buyer_leaves(market, buyer: Buyer, slot: int) -> None:
+def buyer_leaves(market: LifecycleMarket, buyer: Buyer, slot: int) -> None:
     """A buyer leaves the market; its relationships end; a new buyer takes its place."""
     buyer.active = False
     for pair in list(buyer.pairs):
-        market.end_pair(pair, EndReason.BUYER_EXIT)
+        market.relationships.end(pair, EndReason.BUYER_EXIT)
     (newcomer,) = draw_buyers(market, [None])
     market.buyers[slot] = newcomer
     _join_buyer(market, newcomer, slot)
 
 
-def supplier_leaves(market, supplier: Supplier) -> None:
+def supplier_leaves(market: LifecycleMarket, supplier: Supplier) -> None:
     """A supplier leaves the market; its relationships end."""
     supplier.active = False
     market.suppliers.remove(supplier)
     for pair in list(supplier.accounts):
-        market.end_pair(pair, EndReason.SUPPLIER_EXIT)
+        market.relationships.end(pair, EndReason.SUPPLIER_EXIT)
     for buyer in market.buyers:
         if supplier in buyer.aware:
             buyer.aware.remove(supplier)

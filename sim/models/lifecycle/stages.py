@@ -13,8 +13,9 @@ satisfaction, commitment, switching cost, alternatives, attention and entry.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, FINAL, LONG_TERM, Pair
+from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, FINAL, LONG_TERM, Pair, Supplier
 from sim.models.lifecycle.decisions import (
     buyer_review,
     competitor_wins,
@@ -35,15 +36,17 @@ from sim.models.lifecycle.judgement import (
 )
 from sim.models.lifecycle.vocabulary import EndCause, EndReason, EntryCause, EventKind
 
+if TYPE_CHECKING:
+    from sim.models.lifecycle.interface import LifecycleMarket
 
-def lifecycle(market, pair: Pair):
+def lifecycle(market: LifecycleMarket, pair: Pair):
     """The life of one relationship: its stages one after another until it ends."""
     stage = pre
     while stage is not None and not pair.ended:
         stage = yield from stage(market, pair)
 
 
-def wait(market, pair: Pair):
+def wait(market: LifecycleMarket, pair: Pair):
     """Wait until something happens to the relationship; return what happened."""
     if not pair.inbox:
         pair.wakeup = market.env.event()
@@ -55,7 +58,7 @@ def wait(market, pair: Pair):
     return messages
 
 
-def pre(market, pair: Pair):
+def pre(market: LifecycleMarket, pair: Pair):
     """Pre-relationship: each side judges the other's potential, then they negotiate.
 
     The buyer abandons with a probability that grows with cultural or
@@ -69,30 +72,30 @@ def pre(market, pair: Pair):
     draws = market.decision_draws
     gap = distance_gap(pair)
     if gap > 0.0 and draws.uniform() < 1.0 - math.exp(-rel.trial.distance_sensitivity * gap):
-        market.end_pair(pair, EndReason.DISTANCE, EndCause.TOO_FAR_APART)
+        market.relationships.end(pair, EndReason.DISTANCE, EndCause.TOO_FAR_APART)
         return None
     if prospect_value(market, buyer, supplier) < best_alternative(market, buyer):
-        market.end_pair(pair, EndReason.COMPETITOR, EndCause.BETTER_ALTERNATIVE)
+        market.relationships.end(pair, EndReason.COMPETITOR, EndCause.BETTER_ALTERNATIVE)
         return None
     forecast = pursue_forecast(market, pair)
     pair.npv_forecast = pair.forecast_last = forecast
     if market.log.enabled:
-        market.record(pair, EventKind.DECISION, "pursue", forecast=forecast)
+        market.relationships.record(pair, EventKind.DECISION, "pursue", forecast=forecast)
     if forecast < market.policy.pursue_hurdle:
-        market.end_pair(pair, EndReason.UNPROFITABLE, EndCause.NOT_WORTH_PURSUING)
+        market.relationships.end(pair, EndReason.UNPROFITABLE, EndCause.NOT_WORTH_PURSUING)
         return None
     negotiation = rel.trial.negotiation_time * (0.5 + pair.social) * (1.5 - supplier.negotiation)
     yield market.env.timeout(negotiation)
     if pair.ended:
         return None
-    market.enter_stage(pair, EARLY, EntryCause.NEGOTIATED)
+    market.relationships.enter_stage(pair, EARLY, EntryCause.NEGOTIATED)
     if draws.uniform() < rel.trial.large_project_probability * (0.5 + supplier.negotiation):
         pair.cap = max(pair.cap, rel.trial.large_project_share)
-        market.allocate(buyer)
+        market.sourcing.allocate(buyer)
     return early
 
 
-def early(market, pair: Pair):
+def early(market: LifecycleMarket, pair: Pair):
     """Early: trial orders from which the buyer learns the supplier's ways (C4).
 
     After each order the buyer abandons when its belief makes poor
@@ -112,27 +115,31 @@ def early(market, pair: Pair):
                 continue
             if kind in (EPISODE, PROBLEM):
                 if pair.episodes >= 2 and foresees_problems(market, pair):
-                    market.end_pair(pair, EndReason.POOR_PERFORMANCE, EndCause.FORESEES_PROBLEMS)
+                    market.relationships.end(
+                        pair, EndReason.POOR_PERFORMANCE, EndCause.FORESEES_PROBLEMS
+                    )
                     return None
                 gap = experienced_cultural_gap(pair)
                 if gap > 0.0 and market.decision_draws.uniform() < 1.0 - math.exp(
                     -0.25 * rel.trial.distance_sensitivity * gap
                 ):
-                    market.end_pair(pair, EndReason.DISTANCE, EndCause.CULTURAL_FRICTION)
+                    market.relationships.end(pair, EndReason.DISTANCE, EndCause.CULTURAL_FRICTION)
                     return None
             if kind in (EPISODE, REVIEW) and _ready_for_development(market, pair):
-                market.enter_stage(pair, DEVELOPMENT, EntryCause.TRUST_BUILT)
+                market.relationships.enter_stage(pair, DEVELOPMENT, EntryCause.TRUST_BUILT)
                 return development
             if kind == REVIEW:
                 if pair.episodes >= rel.trial.min_episodes and outclassed(market, pair):
-                    market.end_pair(pair, EndReason.COMPETITOR, EndCause.OUTCLASSED_IN_TRIAL)
+                    market.relationships.end(
+                        pair, EndReason.COMPETITOR, EndCause.OUTCLASSED_IN_TRIAL
+                    )
                     return None
                 if _trial_failed(market, pair):
                     return None
-                market.schedule_review(pair)
+                market.relationships.schedule_review(pair)
 
 
-def _ready_for_development(market, pair: Pair) -> bool:
+def _ready_for_development(market: LifecycleMarket, pair: Pair) -> bool:
     rel = market.rel
     return (
         pair.episodes >= rel.trial.min_episodes
@@ -141,24 +148,34 @@ def _ready_for_development(market, pair: Pair) -> bool:
     )
 
 
-def _trial_failed(market, pair: Pair) -> bool:
+def _trial_failed(market: LifecycleMarket, pair: Pair) -> bool:
     """At the end of the buyer's trial period a supplier that has not convinced is let go."""
     rel = market.rel
     if market.env.now - pair.stage_since < pair.buyer.trial_period:
         return False
     if expected_value(market, pair) < best_alternative(market, pair.buyer):
-        market.end_pair(
+        market.relationships.end(
             pair, EndReason.COMPETITOR, EndCause.ALTERNATIVE_BETTER_AFTER_TRIAL
         )
     elif pair.trust < rel.trial.development_trust:
-        market.end_pair(pair, EndReason.POOR_PERFORMANCE, EndCause.TRUST_NOT_BUILT)
+        market.relationships.end(pair, EndReason.POOR_PERFORMANCE, EndCause.TRUST_NOT_BUILT)
     elif pair.satisfaction < pair.buyer.search_threshold:
-        market.end_pair(pair, EndReason.DISSATISFACTION, EndCause.TRIAL_DISAPPOINTED)
+        market.relationships.end(pair, EndReason.DISSATISFACTION, EndCause.TRIAL_DISAPPOINTED)
     return pair.ended
 
 
-def development(market, pair: Pair):
+def development_ceiling(trust: float, trial_share: float) -> float:
+    """Development's defining rule for volume: the largest share a developing
+    relationship gets, from the trial share at trust 0.5 up to all of the
+    buyer's demand at trust 1 (C7). Sourcing applies it when it splits demand.
+    """
+    return trial_share + (1.0 - trial_share) * max(0.0, 2.0 * trust - 1.0)
+
+
+def development(market: LifecycleMarket, pair: Pair):
     """Development: volume grows with trust; intensive, costly account management (C7).
+
+    The buyer's volume share is capped by ``development_ceiling``.
 
     At each review the buyer judges performance and satisfaction, the
     supplier whether the account is worth keeping, and both whether to adapt
@@ -169,15 +186,15 @@ def development(market, pair: Pair):
     return (yield from _reviewed(market, pair, _to_long_term))
 
 
-def _to_long_term(market, pair: Pair):
+def _to_long_term(market: LifecycleMarket, pair: Pair):
     threshold = market.rel.development.commitment_threshold
     if min(pair.commitment_buyer, pair.commitment_supplier) >= threshold:
-        market.enter_stage(pair, LONG_TERM, EntryCause.MUTUAL_COMMITMENT)
+        market.relationships.enter_stage(pair, LONG_TERM, EntryCause.MUTUAL_COMMITMENT)
         return long_term
     return None
 
 
-def _reviewed(market, pair: Pair, promote):
+def _reviewed(market: LifecycleMarket, pair: Pair, promote):
     """Development and long-term: weather what happens, review, adapt, move on.
 
     At each scheduled review that the relationship passes, both sides may
@@ -195,10 +212,10 @@ def _reviewed(market, pair: Pair, promote):
                 following = promote(market, pair)
                 if following is not None:
                     return following
-                market.schedule_review(pair)
+                market.relationships.schedule_review(pair)
 
 
-def _weathers(market, pair: Pair, message, problems: bool) -> bool:
+def _weathers(market: LifecycleMarket, pair: Pair, message, problems: bool) -> bool:
     """Whether the relationship survives what happened: an end decided elsewhere,
     a competitor's approach, or (when ``problems``) a failed order that makes
     the buyer review the supplier out of turn."""
@@ -212,12 +229,12 @@ def _weathers(market, pair: Pair, message, problems: bool) -> bool:
     return True
 
 
-def _passes_review(market, pair: Pair) -> bool:
+def _passes_review(market: LifecycleMarket, pair: Pair) -> bool:
     """A scheduled review: the buyer judges the supplier, the supplier the account."""
     return not buyer_review(market, pair) and supplier_keeps(market, pair)
 
 
-def long_term(market, pair: Pair):
+def long_term(market: LifecycleMarket, pair: Pair):
     """Long-term: routine under established rules, cheaper to serve (C9, C10).
 
     The supplier's attention policy may cut attention, so requirement shifts
@@ -229,14 +246,14 @@ def long_term(market, pair: Pair):
     return (yield from _reviewed(market, pair, _to_final))
 
 
-def _to_final(market, pair: Pair):
+def _to_final(market: LifecycleMarket, pair: Pair):
     if _ready_for_final(market, pair):
-        market.enter_stage(pair, FINAL, EntryCause.INSTITUTIONALISED)
+        market.relationships.enter_stage(pair, FINAL, EntryCause.INSTITUTIONALISED)
         return final
     return None
 
 
-def _ready_for_final(market, pair: Pair) -> bool:
+def _ready_for_final(market: LifecycleMarket, pair: Pair) -> bool:
     rel = market.rel
     return (
         market.env.now - pair.stage_since >= rel.final.min_stay
@@ -247,7 +264,15 @@ def _ready_for_final(market, pair: Pair) -> bool:
     )
 
 
-def final(market, pair: Pair):
+def final_hears(supplier: Supplier) -> bool:
+    """Final's defining rule for contacts: a buyer in a final relationship hears
+    only an entrant's approach and ignores routine marketing (C12). Sourcing
+    applies it to every contact.
+    """
+    return supplier.entrant
+
+
+def final(market: LifecycleMarket, pair: Pair):
     """Final: institutionalised; rare reviews, routine marketing ignored (C12).
 
     Conflicts are absorbed by established procedures until the next (rare)
@@ -261,4 +286,4 @@ def final(market, pair: Pair):
             if message[0] == REVIEW:
                 if not _passes_review(market, pair):
                     return None
-                market.schedule_review(pair)
+                market.relationships.schedule_review(pair)

@@ -1,0 +1,82 @@
+"""What stage, decision, episode and judgement functions see of the market.
+
+They receive a ``LifecycleMarket``: the replication's clock, parameters,
+random draws and agents, and its two working parts, ``relationships`` (the
+bookkeeping: start, stage entry, end, messages, records) and ``sourcing``
+(contacts, searches, volume shares). ``Market`` (``market.py``) is the one
+implementation; a test may pass any object with these members.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import simpy
+
+    from sim.engine import EventLog, Streams
+    from sim.models.lifecycle.agents import Buyer, Draws, Supplier
+    from sim.models.lifecycle.config import Economics, LifecycleConfig, Policy, Relationship
+    from sim.models.lifecycle.relationships import Relationships
+    from sim.models.lifecycle.sourcing import Sourcing
+
+
+class LifecycleMarket(Protocol):
+    """One replication of the lifecycle model, as the model's functions use it."""
+
+    # the clock and the parameters
+    env: simpy.Environment
+    horizon: float  # weeks
+    config: LifecycleConfig
+    rel: Relationship
+    policy: Policy
+    economics: Economics
+    delta: float  # continuous discount rate per year
+    delta_per_week: float
+    attention_by_stage: tuple[float, ...]  # attention units per week, indexed by stage
+    review_by_stage: tuple[float, ...]  # weeks between reviews, indexed by stage
+
+    # flat copies of parameters read on every order
+    fit_scale: float
+    fit_weight: float
+    technology_weight: float
+    time_weight: float
+    social_keep: float
+    satisfaction_memory: float
+    choice_gamma: float
+    choice_beta: float
+    trial_share: float
+    goodwill_history: float
+    care_step: float
+    handling_cost: float
+
+    # randomness, one stream per purpose
+    streams: Streams
+    marketing_draws: Draws
+    order_draws: Draws
+    episode_draws: Draws
+    requirement_draws: Draws
+    turnover_draws: Draws
+    decision_draws: Draws
+    population_draws: Draws
+    entry_draws: Draws
+
+    # the agents and the market's running totals (money)
+    buyers: list[Buyer]
+    suppliers: list[Supplier]
+    log: EventLog
+    cumulative_value: float
+    cumulative_revenue: float
+    buyer_spend: float
+    spend_incumbents: float
+    spend_entrants: float
+    spend_outside: float
+    marketing_spend: float
+    entrants: int
+    next_buyer: int
+    next_supplier: int
+    first_entry: float  # week of the first entry, inf before it
+
+    # the working parts
+    relationships: Relationships
+    sourcing: Sourcing

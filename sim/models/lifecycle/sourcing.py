@@ -1,0 +1,160 @@
+"""Buyer sourcing: contacts, searches, and the split of demand into volume shares.
+
+Suggested functional forms chosen here:
+
+- Contacts are Poisson at the supplier's marketing rate, to a buyer drawn at
+  random (``market.py``). A contact makes the buyer aware of the supplier (it
+  remembers the last ``awareness_limit``). It persuades a searching buyer
+  with probability ``persuasion`` and a content one with ``openness x (1 -
+  lowest satisfaction)`` (C2), each times the offer's appeal,
+  ``clip(0.5 + (prospect value - outside value) / 0.2, 0, 1)``. A persuaded
+  buyer with a free slot (fewer relationships than its sourcing breadth)
+  starts evaluating the supplier: a ``pre`` relationship. A persuaded buyer
+  without one puts the offer to its weakest relationship, whose stage
+  decides (C6, C9). What a buyer in a final relationship hears is final's
+  rule (``stages.final_hears``, C12).
+- Volume shares: trial orders take a fixed small share in early; the rest of
+  the demand is split by the shared logit choice rule over the developed
+  relationships' preferences and an outside option worth the buyer's
+  alternative value, a developing relationship capped by development's
+  volume ceiling (``stages.development_ceiling``, C7).
+
+Sourcing listens to the bookkeeping: when a relationship ends, the buyer's
+demand is split again and, short of suppliers, it may search at once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.models.choice import choice_probabilities
+from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, FINAL, Buyer, Pair, Supplier
+from sim.models.lifecycle.judgement import holding_value, known_rivals, prospect_value
+from sim.models.lifecycle.stages import development_ceiling, final_hears
+from sim.models.lifecycle.vocabulary import EntryCause, Message
+
+if TYPE_CHECKING:
+    from sim.models.lifecycle.interface import LifecycleMarket
+
+
+class Sourcing:
+    """How buyers find suppliers and split their demand among them."""
+
+    def __init__(self, market: LifecycleMarket):
+        self.market = market
+        market.relationships.on_end(self.after_end)
+
+    def contact(self, supplier: Supplier, buyer: Buyer) -> None:
+        """A marketing contact from ``supplier`` reaches ``buyer`` (C2, C12)."""
+        market = self.market
+        pairs = buyer.pairs
+        institutional = None
+        for pair in pairs:
+            if pair.supplier is supplier:
+                return
+            if pair.stage == FINAL:
+                institutional = pair
+        if institutional is not None and not final_hears(supplier):
+            return
+        aware = buyer.aware
+        if supplier in aware:
+            aware.remove(supplier)
+        aware.append(supplier)
+        if len(aware) > market.config.market.awareness_limit:
+            del aware[0]
+        if supplier in buyer.rejected:
+            return
+        if institutional is not None:
+            market.relationships.post(institutional, (Message.APPROACH, supplier))
+            return
+        if market.marketing_draws.uniform() >= self.persuasion(supplier, buyer):
+            return
+        if len(pairs) < buyer.breadth:
+            market.relationships.start(buyer, supplier, EntryCause.MARKETING)
+            return
+        candidates = [p for p in pairs if p.stage >= EARLY]
+        if candidates:
+            weakest = min(candidates, key=lambda p: holding_value(market, p))
+            market.relationships.post(weakest, (Message.APPROACH, supplier))
+
+    def persuasion(self, supplier: Supplier, buyer: Buyer) -> float:
+        """Probability that a contact from ``supplier`` persuades ``buyer`` (C2)."""
+        market = self.market
+        switching = market.rel.switching
+        if buyer.searching:
+            persuasion = switching.persuasion
+        else:
+            lowest = min((p.satisfaction for p in buyer.pairs if p.stage >= EARLY), default=0.0)
+            persuasion = switching.openness * (1.0 - lowest)
+        # An offer persuades in proportion to how it looks against the
+        # buyer's outside options: half as often when merely equal to them.
+        appeal = 0.5 + (prospect_value(market, buyer, supplier) - buyer.alternative_value) / 0.2
+        return persuasion * (0.0 if appeal < 0.0 else 1.0 if appeal > 1.0 else appeal)
+
+    def search(self, buyer: Buyer) -> None:
+        """The buyer looks for a supplier among those it knows of (C2, C6)."""
+        buyer.searching = True
+        if len(buyer.pairs) >= buyer.breadth:
+            return
+        known = known_rivals(buyer)
+        if not known:
+            return
+        market = self.market
+        best = max(known, key=lambda s: prospect_value(market, buyer, s))
+        if prospect_value(market, buyer, best) >= buyer.alternative_value:
+            market.relationships.start(buyer, best, EntryCause.SEARCH)
+
+    def update_searching(self, buyer: Buyer) -> None:
+        """A buyer searches while it lacks suppliers or one of them disappoints it."""
+        buyer.searching = len(buyer.pairs) < buyer.breadth or any(
+            p.satisfaction < buyer.search_threshold for p in buyer.pairs if p.stage >= EARLY
+        )
+
+    def after_end(self, pair: Pair, search: bool) -> None:
+        """A relationship ended: split the buyer's demand again; search if short of suppliers.
+
+        A buyer left short by a relationship that had got past the evaluation
+        searches at once (unless ``search`` is false); after a failed
+        evaluation it waits for the next persuasive contact.
+        """
+        buyer = pair.buyer
+        if buyer.active:
+            self.allocate(buyer)
+            self.update_searching(buyer)
+            if buyer.searching and search and pair.furthest >= EARLY:
+                self.search(buyer)
+
+    def allocate(self, buyer: Buyer) -> None:
+        """Split the buyer's demand into volume shares (sum at most 1).
+
+        Trial orders take their share first; the rest goes by the shared
+        choice rule over the developed relationships and the outside option,
+        a developing relationship capped by ``development_ceiling``.
+        """
+        trial = 0.0
+        developed = []
+        for pair in buyer.pairs:
+            stage = pair.stage
+            if stage >= DEVELOPMENT:
+                developed.append(pair)
+            elif stage == EARLY:
+                trial += pair.cap
+            else:
+                pair.share = 0.0
+        scale = 1.0 if trial <= 1.0 else 1.0 / trial
+        rest = 1.0 - trial * scale
+        if developed:
+            preferences = [pair.preference for pair in developed]
+            preferences.append(buyer.outside_preference)
+            chances = choice_probabilities(preferences, self.market.choice_beta)
+            trial_share = self.market.trial_share
+            for pair, chance in zip(developed, chances, strict=False):
+                if pair.stage == DEVELOPMENT:
+                    cap = development_ceiling(pair.trust, trial_share)
+                    if chance > cap:
+                        chance = cap
+                pair.share = rest * chance
+        if trial > 0.0:
+            for pair in buyer.pairs:
+                if pair.stage == EARLY:
+                    pair.share = pair.cap * scale
