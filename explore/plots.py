@@ -10,6 +10,8 @@ Parameters are labelled with their plain names, never their scenario paths.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -46,8 +48,7 @@ def plot_morris(indices: pd.DataFrame, metric: str) -> Figure | None:
     x, y = table["mu_star"].to_numpy(), table["sigma"].to_numpy()
     ax.errorbar(x, y, xerr=table["mu_star_conf"].to_numpy(), yerr=table["sigma_conf"].to_numpy(),
                 fmt="o", color=plots.OKABE_ITO[0], ecolor="#999999", capsize=3, markersize=8)
-    for name, xi, yi in zip(table["name"], x, y, strict=True):
-        ax.annotate(name, (xi, yi), xytext=(6, 6), textcoords="offset points", fontsize=11)
+    rest = _label_points(ax, table["name"].tolist(), x, y)
     top = float(np.nanmax(np.concatenate([x + table["mu_star_conf"], y + table["sigma_conf"]])))
     top = top * 1.1 if np.isfinite(top) and top > 0 else 1.0
     ax.plot([0, top], [0, top], linestyle="--", color="#777777", linewidth=1.2,
@@ -57,8 +58,30 @@ def plot_morris(indices: pd.DataFrame, metric: str) -> Figure | None:
     suffix = f" ({unit})" if unit else ""
     ax.set_xlabel(f"mu*: mean absolute effect on {label}{suffix}")
     ax.set_ylabel(f"sigma: spread of the effects{suffix}")
-    plots.legend_below(ax, "", ncols=1)
+    note = textwrap.fill("smaller mu*: " + ", ".join(rest), 110) if rest else ""
+    plots.legend_below(ax, note, ncols=1)
     return figure
+
+
+LABELLED = 5
+"""Morris points named beside the marker; the rest, close to the origin, in a note."""
+
+
+def _label_points(ax, names: list[str], x: np.ndarray, y: np.ndarray) -> list[str]:
+    """Name the most influential points; return the others (for one note under the plot)."""
+    order = np.argsort(-x, kind="stable")
+    span_x = float(np.nanmax(x)) or 1.0
+    span_y = float(np.nanmax(np.concatenate([x, y]))) or 1.0
+    placed: list[tuple[float, float]] = []
+    for i in order[:LABELLED]:
+        # a label close to one already placed (its text runs about a third of the width)
+        # goes below its point instead of above it
+        near = sum(abs(x[i] - px) < 0.35 * span_x and abs(y[i] - py) < 0.06 * span_y
+                   for px, py in placed)
+        ax.annotate(names[i], (x[i], y[i]), xytext=(6, 6 - 16 * near),
+                    textcoords="offset points", fontsize=11)
+        placed.append((x[i], y[i]))
+    return [names[i] for i in order[LABELLED:]]
 
 
 def plot_sobol(indices: pd.DataFrame, metric: str) -> Figure | None:

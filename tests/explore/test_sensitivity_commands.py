@@ -62,3 +62,39 @@ def test_discover_refuses_a_malformed_condition(dyadsim, tmp_path):
     (tmp_path / "empty").mkdir()
     done = dyadsim("discover", "empty", "--where", "y is big")
     assert done.returncode == 2 and "write METRIC > NUMBER" in done.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_with_workers_keeps_finished_points_and_resume_completes_them(
+        markov_space, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [sys.executable, "-m", "sim.cli", "sensitivity", "markov_retention", "--space",
+               str(markov_space), "--method", "sobol", "-N", "64", "-r", "2", "-w", "2",
+               "--metric", "customer_value", "-q"]
+    running = subprocess.Popen([*command, "-o", "cut"], cwd=tmp_path, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    journal = tmp_path / "cut" / "runs.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (
+            not journal.exists() or len(journal.read_text().splitlines()) < 40):
+        time.sleep(0.1)
+    running.send_signal(signal.SIGINT)
+    _, stderr = running.communicate(timeout=120)
+    assert running.returncode == 130, stderr
+    assert "dyadsim sensitivity --resume cut" in stderr
+    manifest = json.loads((tmp_path / "cut" / "manifest.json").read_text())
+    assert manifest["status"] == "partial" and 40 <= manifest["done"] < 640
+    resumed = subprocess.run([sys.executable, "-m", "sim.cli", "sensitivity", "--resume", "cut",
+                              "-w", "2", "-q"], cwd=tmp_path, capture_output=True, text=True,
+                             timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    whole = subprocess.run([*command, "-o", "whole", "-w", "1"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=300)
+    assert whole.returncode == 0, whole.stderr
+    for table in ("runs", "indices"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "cut" / f"{table}.parquet"),
+                                      pd.read_parquet(tmp_path / "whole" / f"{table}.parquet"))
