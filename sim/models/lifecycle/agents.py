@@ -21,6 +21,7 @@ from itertools import chain
 
 import numpy as np
 
+from sim.models.lifecycle import formulas
 from sim.models.lifecycle.vocabulary import END_REASONS, STAGE_NAMES, Stage
 
 __all__ = [
@@ -272,8 +273,7 @@ class Pair:
     @property
     def trust(self) -> float:
         """The buyer's trust: expected reliability blended with goodwill, [0, 1]."""
-        weight = self.goodwill_weight
-        return (1.0 - weight) * self.alpha / (self.alpha + self.beta) + weight * self.goodwill
+        return formulas.trust(self.alpha, self.beta, self.goodwill, self.goodwill_weight)
 
     def update_goodwill(self, history_scale: float) -> None:
         """Goodwill from shared history (saturating) and the supplier's care."""
@@ -294,6 +294,4 @@ class Pair:
 
     def fit(self, fit_scale: float) -> float:
         """Fit of the offering to the buyer's current requirements, [0, 1]."""
-        requirements = self.buyer.requirements
-        gap = math.hypot(self.offering[0] - requirements[0], self.offering[1] - requirements[1])
-        return max(0.0, 1.0 - gap / fit_scale)
+        return formulas.fit(self.offering, self.buyer.requirements, fit_scale)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.models.lifecycle import formulas
 from sim.models.lifecycle.agents import DEVELOPMENT, LONG_TERM, Pair, Supplier
 from sim.models.lifecycle.economics import book_investment, forecast_npv
 from sim.models.lifecycle.judgement import (
@@ -142,11 +143,12 @@ def _adaptation_gain(market: LifecycleMarket, pair: Pair, investment: float) -> 
     success_after = success_probability(market, pair)
     pair.technological = technological
     share_after = min(1.0, pair.share * success_after / max(success, 1e-9) + 0.1)
-    scale = rel.switching.switching_cost_scale
-    invested = pair.investment_supplier + investment
+    invested = formulas.sunk(
+        pair.investment_supplier + investment, rel.switching.switching_cost_scale
+    )
     commitment_after = 0.5 * (
         pair.commitment_buyer
-        + 0.4 * pair.trust + 0.2 * share_after + 0.4 * invested / (invested + scale)
+        + formulas.commitment(formulas.SUPPLIER_COMMITMENT, pair.trust, share_after, invested)
     )
     after = forecast_npv(
         market, pair, share_after, LONG_TERM, pair.satisfaction, commitment_after, success_after

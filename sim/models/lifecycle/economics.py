@@ -26,17 +26,10 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.models.lifecycle.agents import Pair
+from sim.units import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.models.lifecycle.interface import LifecycleMarket
-WEEKS_PER_YEAR = 52.0
-
-
-def discount(delta: float, week: float) -> float:
-    """Present value factor of a cash flow at ``week`` (``delta`` per year)."""
-    return math.exp(-delta * week / WEEKS_PER_YEAR)
-
-
 def present_value_of_flow(delta: float, rate: float, start: float, end: float) -> float:
     """Present value of a flow of ``rate`` money per week from ``start`` to ``end`` (weeks)."""
     if end <= start:

@@ -39,6 +39,7 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.models.choice import update_preference
+from sim.models.lifecycle import formulas
 from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, STAGE_NAMES, Buyer, Pair
 from sim.models.lifecycle.economics import attention_rate, book_cost, book_order
 from sim.models.lifecycle.judgement import update_commitment, value_of_success, working_friction
@@ -72,6 +73,8 @@ def order_episode(market: LifecycleMarket, pair: Pair, value: float) -> None:
     commitment_before = pair.commitment_buyer
     satisfaction = pair.satisfaction
     offering, requirements = pair.offering, buyer.requirements
+    # formulas.fit and formulas.success_probability, inlined: this runs for
+    # every order (tests/lifecycle/test_lifecycle_formulas.py holds them equal).
     fit = 1.0 - math.hypot(
         offering[0] - requirements[0], offering[1] - requirements[1]
     ) / market.fit_scale
@@ -117,7 +120,7 @@ def order_episode(market: LifecycleMarket, pair: Pair, value: float) -> None:
         weight = pair.goodwill_weight
         market.relationships.record(
             pair, EventKind.EPISODE, cause, amount=revenue,
-            trust_before=(1.0 - weight) * alpha / (alpha + beta) + weight * goodwill_before,
+            trust_before=formulas.trust(alpha, beta, goodwill_before, weight),
             trust_after=trust_after_order if cause == "failure_conflict" else pair.trust,
             satisfaction_before=satisfaction, satisfaction_after=pair.satisfaction,
             commitment_before=commitment_before, commitment_after=pair.commitment_buyer,
@@ -196,7 +199,7 @@ def requirement_shift(market: LifecycleMarket, buyer: Buyer) -> None:
         knowledge = 0.25 + supplier.customer_knowledge
         hazard = rel.orders.attention_effect * attention * knowledge
         noticed = draws.uniform() < 1.0 - math.exp(-hazard)
-        fit_before = _fit_at(pair, old, rel.orders.fit_scale)
+        fit_before = formulas.fit(pair.offering, old, rel.orders.fit_scale)
         if noticed:
             pair.noticed_shifts += 1
             pull = 0.3 + 0.5 * supplier.customer_knowledge
@@ -213,11 +216,6 @@ def requirement_shift(market: LifecycleMarket, buyer: Buyer) -> None:
                 fit_before=fit_before, fit_after=pair.fit(rel.orders.fit_scale),
                 amount=market.economics.tailoring_cost if noticed else 0.0,
             )
-
-
-def _fit_at(pair: Pair, requirements: tuple[float, float], fit_scale: float) -> float:
-    gap = math.hypot(pair.offering[0] - requirements[0], pair.offering[1] - requirements[1])
-    return max(0.0, 1.0 - gap / fit_scale)
 
 
 def key_person_leaves(market: LifecycleMarket, buyer: Buyer) -> None:

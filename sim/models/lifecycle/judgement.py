@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.models.lifecycle import formulas
 from sim.models.lifecycle.agents import Buyer, Pair, Supplier, offering_for
 
 if TYPE_CHECKING:
@@ -53,13 +54,10 @@ _SQRT2 = math.sqrt(2.0)
 
 def success_probability(market: LifecycleMarket, pair: Pair) -> float:
     """Probability that the next order with this supplier goes well."""
-    rel = market.rel
-    fit = pair.fit(rel.orders.fit_scale)
-    return (
-        pair.supplier.quality
-        * (1.0 - rel.orders.fit_weight * (1.0 - fit))
-        * (1.0 - rel.orders.technology_weight * pair.technological)
-        * (1.0 - rel.orders.time_weight * pair.time_distance)
+    orders = market.rel.orders
+    return formulas.success_probability(
+        pair.supplier.quality, pair.fit(orders.fit_scale), pair.technological,
+        pair.time_distance, orders.fit_weight, orders.technology_weight, orders.time_weight,
     )
 
 
@@ -77,10 +75,8 @@ def expected_value(market: LifecycleMarket, pair: Pair) -> float:
 
 def offering_fit(market: LifecycleMarket, buyer: Buyer, supplier: Supplier) -> float:
     """Fit of the offering a supplier would make to the buyer's current requirements."""
-    requirements = buyer.requirements
-    offering = offering_for(buyer, supplier)
-    gap = math.hypot(offering[0] - requirements[0], offering[1] - requirements[1])
-    return max(0.0, 1.0 - gap / market.rel.orders.fit_scale)
+    return formulas.fit(offering_for(buyer, supplier), buyer.requirements,
+                        market.rel.orders.fit_scale)
 
 
 def prospect_value(market: LifecycleMarket, buyer: Buyer, supplier: Supplier) -> float:
@@ -128,9 +124,10 @@ def credible_alternatives(market: LifecycleMarket, pair: Pair) -> int:
 
 def switching_penalty(market: LifecycleMarket, pair: Pair) -> float:
     """Value per order the buyer gives up by leaving: its sunk adaptations (C9)."""
-    cost = pair.switching_cost
-    rel = market.rel
-    return rel.switching.switching_weight * cost / (cost + rel.switching.switching_cost_scale)
+    switching = market.rel.switching
+    return formulas.switching_penalty(
+        pair.switching_cost, switching.switching_cost_scale, switching.switching_weight
+    )
 
 
 def holding_value(market: LifecycleMarket, pair: Pair) -> float:
@@ -175,17 +172,14 @@ def outclassed(market: LifecycleMarket, pair: Pair) -> bool:
 def update_commitment(market: LifecycleMarket, pair: Pair) -> None:
     """Recompute both sides' commitment from trust, dependence and adaptations."""
     scale = market.rel.switching.switching_cost_scale
-    trust = pair.trust
-    buyer_sunk = pair.investment_buyer / (pair.investment_buyer + scale)
-    supplier_sunk = pair.investment_supplier / (pair.investment_supplier + scale)
-    pair.commitment_buyer = 0.35 * trust + 0.3 * pair.share + 0.35 * buyer_sunk
-    pair.commitment_supplier = 0.4 * trust + 0.2 * pair.share + 0.4 * supplier_sunk
-
-
-def development_cap(market: LifecycleMarket, pair: Pair) -> float:
-    """Largest volume share a developing relationship gets: it grows with trust (C7)."""
-    trial = market.rel.trial.share
-    return trial + (1.0 - trial) * max(0.0, (pair.trust - 0.5) / 0.5)
+    trust, share = pair.trust, pair.share
+    pair.commitment_buyer = formulas.commitment(
+        formulas.BUYER_COMMITMENT, trust, share, formulas.sunk(pair.investment_buyer, scale)
+    )
+    pair.commitment_supplier = formulas.commitment(
+        formulas.SUPPLIER_COMMITMENT, trust, share,
+        formulas.sunk(pair.investment_supplier, scale),
+    )
 
 
 def distance_gap(pair: Pair) -> float:

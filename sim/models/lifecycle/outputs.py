@@ -164,10 +164,7 @@ class Sampler:
         sums = [[0.0, 0.0, 0.0] for _ in STAGE_NAMES]
         for pair in market.relationships.active:
             row = sums[pair.stage]
-            weight = pair.goodwill_weight
-            row[0] += (1.0 - weight) * pair.alpha / (pair.alpha + pair.beta) + (
-                weight * pair.goodwill
-            )
+            row[0] += pair.trust
             row[1] += 0.5 * (pair.commitment_buyer + pair.commitment_supplier)
             row[2] += pair.satisfaction
         counts = market.relationships.stage_counts

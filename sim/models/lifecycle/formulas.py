@@ -1,0 +1,70 @@
+"""The lifecycle model's functional forms, each defined once.
+
+Plain functions of numbers, so every caller (the agents' properties, the
+judgements, the supplier's forecasts, the hot path of an order) computes the
+same thing, and a test can check any copy against them. ``judgement.py``
+explains the choices.
+
+>>> trust(alpha=3.0, beta=1.0, goodwill=0.5, goodwill_weight=0.2)
+0.7
+>>> fit((0.5, 0.5), (0.5, 0.5), fit_scale=0.8)
+1.0
+>>> sunk(40.0, scale=40.0)
+0.5
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+#: Commitment's weights on (trust, volume share, sunk investment) for each side.
+BUYER_COMMITMENT = (0.35, 0.3, 0.35)
+SUPPLIER_COMMITMENT = (0.4, 0.2, 0.4)
+
+
+def trust(alpha: float, beta: float, goodwill: float, goodwill_weight: float) -> float:
+    """Trust, [0, 1]: the Beta belief's mean reliability ``alpha / (alpha + beta)``
+    blended with goodwill, which weighs ``goodwill_weight``."""
+    return (1.0 - goodwill_weight) * alpha / (alpha + beta) + goodwill_weight * goodwill
+
+
+def fit(offering: Sequence[float], requirements: Sequence[float], fit_scale: float) -> float:
+    """Fit of an offering to requirements, [0, 1]: 1 at the same point, 0 at
+    ``fit_scale`` (a distance in technology space) or further."""
+    gap = math.hypot(offering[0] - requirements[0], offering[1] - requirements[1])
+    return max(0.0, 1.0 - gap / fit_scale)
+
+
+def success_probability(
+    quality: float, fit: float, technological: float, time_distance: float,
+    fit_weight: float, technology_weight: float, time_weight: float,
+) -> float:
+    """Probability that an order goes well, [0, 1]: the supplier's quality, lowered
+    by misfit, technological distance and time distance, each by its weight."""
+    return (
+        quality
+        * (1.0 - fit_weight * (1.0 - fit))
+        * (1.0 - technology_weight * technological)
+        * (1.0 - time_weight * time_distance)
+    )
+
+
+def sunk(investment: float, scale: float) -> float:
+    """How much a sunk investment binds, [0, 1): ``investment / (investment + scale)``,
+    one half at ``scale`` (money)."""
+    return investment / (investment + scale)
+
+
+def commitment(
+    weights: tuple[float, float, float], trust: float, share: float, sunk: float
+) -> float:
+    """One side's commitment, [0, 1]: trust, volume share and sunk investment
+    (``sunk``), weighted by ``BUYER_COMMITMENT`` or ``SUPPLIER_COMMITMENT``."""
+    return weights[0] * trust + weights[1] * share + weights[2] * sunk
+
+
+def switching_penalty(switching_cost: float, scale: float, weight: float) -> float:
+    """Value per order a buyer gives up by leaving its sunk adaptations (C9):
+    ``weight`` times how much the switching cost (money) binds, ``sunk``."""
+    return weight * switching_cost / (switching_cost + scale)
