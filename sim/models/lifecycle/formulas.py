@@ -5,7 +5,7 @@ judgements, the supplier's forecasts, the hot path of an order) computes the
 same thing, and a test can check any copy against them. ``judgement.py``
 explains the choices.
 
->>> trust(alpha=3.0, beta=1.0, goodwill=0.5, goodwill_weight=0.2)
+>>> round(trust(alpha=3.0, beta=1.0, goodwill=0.5, goodwill_weight=0.2), 12)
 0.7
 >>> fit((0.5, 0.5), (0.5, 0.5), fit_scale=0.8)
 1.0
