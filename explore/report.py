@@ -166,9 +166,12 @@ def write_discovery(discovery, folder: Path) -> Path:
     trajectory = discovery.trajectory.assign(chosen=lambda t: t.index == discovery.chosen)
     trajectory.to_csv(folder / "trajectory.csv", index_label="step")
     caption = " ".join((plot_peeling.__doc__ or "").split("\n\n")[1].split())
+    condition = discovery.condition
+    label, _ = metric_label(condition.metric)
     plot = run_plots.Plot("peeling_trajectory",
                           plot_peeling(discovery.trajectory, discovery.chosen,
-                                       str(discovery.condition)), caption)
+                                       f"{label} {condition.op} {condition.threshold:g}"),
+                          caption)
     rows = [[str(row.box), f"{row.coverage:.0%}", f"{row.density:.0%}", f"{row.mass:.0%}",
              row.name, format_number(row.low), format_number(row.high),
              _qp(row.qp_low, row.qp_high)] for row in boxes.itertuples()]
