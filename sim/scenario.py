@@ -36,6 +36,7 @@ from sim.extends import bundled_dir, load_with_extends
 from sim.models.lifecycle.config import LifecycleConfig
 from sim.models.loyalty_config import LoyaltyConfig
 from sim.models.markov_config import MarkovConfig
+from sim.scenario_schema import standard_schema
 from sim.units import MAX_WEEKS, PositiveWeeks
 from sim.values import read_value
 from sim.yamlsource import Problem, ScenarioError, SourceMap, echo, format_path
@@ -124,15 +125,16 @@ class Scenario(BaseModel):
 
 
 def scenario_json_schema() -> dict:
-    """The JSON Schema of scenario files (for editor completion)."""
-    schema = Scenario.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "dyadsim scenario"
-    schema.setdefault("properties", {})["extends"] = {
-        "type": "string",
-        "description": "path of a scenario file (relative to this one) to deep-merge over",
-    }
-    return schema
+    """The JSON Schema (Draft 2020-12) of scenario files, for editors and other checkers.
+
+    It accepts and refuses files as :func:`load_scenario` does, within the
+    limits listed in :mod:`sim.scenario_schema`.
+    """
+    return standard_schema(
+        Scenario.model_json_schema(by_alias=True),
+        "a bundled scenario name (baseline) or the path of a scenario file, relative to this "
+        "one, to deep-merge this file over; with it no field is required",
+    )
 
 
 # ---------------------------------------------------------------- finding files

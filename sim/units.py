@@ -66,16 +66,59 @@ def parse_duration(value: object) -> float:
     raise ValueError(f"a duration must be a number of weeks or a string like '26w', got {value!r}")
 
 
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" for c in word)
+
+
+DURATION_PATTERN = (
+    r"^\s*[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?\s*("
+    + "|".join(_any_case(unit) for unit in sorted(_UNIT_WEEKS, key=len, reverse=True))
+    + r")?\s*$"
+)
+"""What :func:`parse_duration` reads from a string, as a JSON Schema (ECMA-262) pattern."""
+
+_BOUND_KEYWORDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum",
+                   "lt": "exclusiveMaximum"}
+
+
+def _standard_bounds(schema: dict) -> dict:
+    """Pydantic leaves a bound behind a before-validator as ``ge``/``le``; JSON Schema names it."""
+    for short, standard in _BOUND_KEYWORDS.items():
+        if short in schema:
+            schema.setdefault(standard, schema.pop(short))
+    return schema
+
+
+class _DurationJsonSchema:
+    """In the JSON Schema a duration is a number of weeks or a string with a unit."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler) -> dict:
+        number = _standard_bounds(handler(core_schema))
+        return {"anyOf": [number, {"type": "string", "pattern": DURATION_PATTERN}]}
+
+
+class _AlsoWritten:
+    """In the JSON Schema a random quantity may also be written as a bare constant."""
+
+    def __init__(self, *forms: dict):
+        self.forms = forms
+
+    def __get_pydantic_json_schema__(self, core_schema, handler) -> dict:
+        return {"anyOf": [*self.forms, handler(core_schema)]}
+
+
 def _finite(weeks: float) -> float:
     if not math.isfinite(weeks):
         raise ValueError(f"a duration must be a finite number of weeks, got {weeks}")
     return weeks
 
 
-Weeks = Annotated[float, BeforeValidator(parse_duration), Field(ge=0, le=MAX_WEEKS)]
+Weeks = Annotated[float, BeforeValidator(parse_duration), Field(ge=0, le=MAX_WEEKS),
+                  _DurationJsonSchema()]
 """A duration in weeks, in [0, 52000] (accepts ``'26w'``, ``'6 months'``, ``'2 years'``)."""
 
-PositiveWeeks = Annotated[float, BeforeValidator(parse_duration), Field(gt=0, le=MAX_WEEKS)]
+PositiveWeeks = Annotated[float, BeforeValidator(parse_duration), Field(gt=0, le=MAX_WEEKS),
+                          _DurationJsonSchema()]
 """A strictly positive duration in weeks, at most 52000."""
 
 
@@ -235,6 +278,7 @@ Distribution = Annotated[
     _ANY_DISTRIBUTION,
     BeforeValidator(_constant_from_number),
     Field(discriminator="dist"),
+    _AlsoWritten({"type": "number"}),
 ]
 """A random quantity: a number (a constant) or ``{dist: <name>, <parameters>}``."""
 
@@ -249,6 +293,7 @@ DurationDistribution = Annotated[
     _ANY_DISTRIBUTION,
     BeforeValidator(_constant_from_duration),
     Field(discriminator="dist"),
+    _AlsoWritten({"type": "number"}, {"type": "string", "pattern": DURATION_PATTERN}),
 ]
 """A random duration in weeks: a number of weeks, a string such as ``'18 months'``
 (both constants) or ``{dist: <name>, <parameters in weeks>}``."""
