@@ -5,23 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import sim
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def python_blocks(path: Path) -> list[str]:
     return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
-
-
-def test_readme_python_example_runs(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    sim.run("markov_migration", replications=2, seed=3, workers=1, out="results/mm")
-    [block] = python_blocks(ROOT / "README.md")
-    namespace: dict = {}
-    exec(compile(block, "README.md", "exec"), namespace)
-    assert len(namespace["results"].pairs) == 20 * 5000
-    assert namespace["again"].manifest["seed"] == 3
 
 
 def test_readme_mentions_every_command():
