@@ -8,36 +8,28 @@ need and quietly return nothing when a column is missing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.results import Results, load_results
+from sim.units import WEEKS_PER_YEAR
 
 __all__ = [
-    "REASONS",
-    "STAGES",
     "WEEKS_PER_YEAR",
     "Source",
     "as_results",
     "durations",
+    "end_reasons_of",
     "has_columns",
     "horizon",
     "model_of",
     "scenario_name",
     "stage_rank",
+    "stages_of",
 ]
-
-STAGES = ("pre", "early", "development", "long_term", "final")
-"""The relationship stages, in the order a relationship passes through them."""
-
-REASONS = ("distance", "poor_performance", "dissatisfaction", "competitor", "unprofitable",
-           "buyer_exit", "supplier_exit")
-"""Why a relationship ended, in a fixed order so colours mean the same everywhere."""
-
-WEEKS_PER_YEAR = 52.0
-"""Weeks in a year, as in scenario files."""
 
 Source = Results | str | Path
 """What analysis functions accept: results in memory or the path of a bundle."""
@@ -80,10 +72,28 @@ def horizon(results: Results) -> float:
     return float("nan")
 
 
-def stage_rank(stages: pd.Series) -> pd.Series:
-    """Position of each stage in :data:`STAGES` (0 for pre); -1 for unknown or missing."""
-    order = {stage: rank for rank, stage in enumerate(STAGES)}
-    return stages.map(order).fillna(-1).astype(int)
+def stages_of(results: Results) -> tuple[str, ...]:
+    """The model's stages in the order a relationship lives through them, from the manifest.
+
+    The model writes its vocabulary into ``manifest.json`` (``vocabulary``);
+    analysis reads it there and keeps no copy. Empty for a model without
+    stages (or a bundle written without a vocabulary).
+
+    >>> stages_of(Results({"vocabulary": {"stages": ["pre", "early"]}}, None, None))
+    ('pre', 'early')
+    """
+    return tuple((results.manifest or {}).get("vocabulary", {}).get("stages", ()))
+
+
+def end_reasons_of(results: Results) -> tuple[str, ...]:
+    """Why the model's relationships can end, in its own order, from the manifest."""
+    return tuple((results.manifest or {}).get("vocabulary", {}).get("end_reasons", ()))
+
+
+def stage_rank(stages: pd.Series, order: Sequence[str]) -> pd.Series:
+    """Position of each stage in ``order`` (0 for the first); -1 for unknown or missing."""
+    rank = {stage: position for position, stage in enumerate(order)}
+    return stages.map(rank).fillna(-1).astype(int)
 
 
 def durations(results: Results, began_only: bool = True) -> pd.DataFrame | None:
@@ -113,8 +123,9 @@ def durations(results: Results, began_only: bool = True) -> pd.DataFrame | None:
         for column in ("furthest_stage", "end_stage"):
             if column in pairs.columns:
                 table[column] = pairs[column].astype("string").to_numpy()
-        if began_only and "furthest_stage" in pairs.columns:
-            table = table[stage_rank(pairs["furthest_stage"]).to_numpy() >= 1]
+        stages = stages_of(results)
+        if began_only and stages and "furthest_stage" in pairs.columns:
+            table = table[stage_rank(pairs["furthest_stage"], stages).to_numpy() >= 1]
         return table.dropna(subset=["duration"]).reset_index(drop=True)
     if has_columns(pairs, "periods_to_absorption"):
         absorbed = pd.to_numeric(pairs["periods_to_absorption"], errors="coerce")

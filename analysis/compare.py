@@ -22,7 +22,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from analysis import plots, stats, tables
-from analysis.bundle import STAGES, Source, as_results, durations, model_of, scenario_name
+from analysis.bundle import (
+    Source,
+    as_results,
+    durations,
+    model_of,
+    scenario_name,
+    stages_of,
+)
 from analysis.metrics import metric_info, replication_metrics
 from analysis.report import (
     HtmlTable,
@@ -177,19 +184,19 @@ def plot_survival(comparison: Comparison) -> Figure | None:
 
 def plot_funnel(comparison: Comparison) -> Figure | None:
     """Share of pairs reaching each stage in each scenario, with 95% intervals."""
-    tables = [(name, tables.funnel(r.pairs)) for name, r in
-              zip(comparison.names, comparison.results, strict=True)]
-    tables = [(name, t) for name, t in tables if t is not None]
-    if len(tables) < 2:
+    funnels = [(name, tables.funnel(r.pairs, stages_of(r))) for name, r in
+               zip(comparison.names, comparison.results, strict=True)]
+    funnels = [(name, t) for name, t in funnels if t is not None]
+    if len(funnels) < 2:
         return None
     figure, ax = plots.new_figure("How far relationships get, scenario by scenario")
-    stages = list(STAGES[1:])
-    width = 0.8 / len(tables)
-    for index, (name, table) in enumerate(tables):
+    stages = list(stages_of(comparison.results[0])[1:])
+    width = 0.8 / len(funnels)
+    for index, (name, table) in enumerate(funnels):
         rows = table.set_index("stage").reindex(stages)
         share = rows["share"].to_numpy() * 100
         error = np.nan_to_num(np.vstack([share - rows["low"] * 100, rows["high"] * 100 - share]))
-        x = np.arange(len(stages)) + (index - (len(tables) - 1) / 2) * width
+        x = np.arange(len(stages)) + (index - (len(funnels) - 1) / 2) * width
         ax.bar(x, share, width, yerr=error, capsize=3, label=name,
                color=plots.OKABE_ITO[index % len(plots.OKABE_ITO)])
     ax.set_xticks(np.arange(len(stages)), [plots.stage_label(s) for s in stages])

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.bundle import STAGES, Source, as_results, durations, has_columns, horizon, stage_rank
+from analysis.bundle import (
+    Source,
+    as_results,
+    durations,
+    has_columns,
+    horizon,
+    stage_rank,
+    stages_of,
+)
 from analysis.stats import bootstrap_interval, kaplan_meier, restricted_mean
 from sim.results import Results
 
@@ -53,13 +61,11 @@ def _by_replication(table: pd.DataFrame, values) -> pd.Series:
 
 
 def _reached(stage: str) -> Callable[[Results], pd.Series | None]:
-    index = STAGES.index(stage)
-
     def compute(results: Results) -> pd.Series | None:
-        pairs = results.pairs
-        if not has_columns(pairs, "replication", "furthest_stage"):
+        pairs, stages = results.pairs, stages_of(results)
+        if stage not in stages or not has_columns(pairs, "replication", "furthest_stage"):
             return None
-        reached = stage_rank(pairs["furthest_stage"]).to_numpy() >= index
+        reached = stage_rank(pairs["furthest_stage"], stages).to_numpy() >= stages.index(stage)
         return _by_replication(pairs, reached).mean() * 100
     return compute
 
@@ -131,10 +137,11 @@ def _lost_to_competitors(results: Results) -> pd.Series | None:
 
 
 def _long_term_lost_to_competitors(results: Results) -> pd.Series | None:
-    pairs = results.pairs
-    if not has_columns(pairs, "replication", "furthest_stage", "end_reason"):
+    pairs, stages = results.pairs, stages_of(results)
+    if "long_term" not in stages or not has_columns(pairs, "replication", "furthest_stage",
+                                                    "end_reason"):
         return None
-    late = stage_rank(pairs["furthest_stage"]).to_numpy() >= STAGES.index("long_term")
+    late = stage_rank(pairs["furthest_stage"], stages).to_numpy() >= stages.index("long_term")
     lost = (pairs["end_reason"].astype("string") == "competitor").fillna(False).to_numpy()
     frame = pd.DataFrame({"late": late, "lost": late & lost})
     grouped = frame.groupby(pairs["replication"].to_numpy()).sum()

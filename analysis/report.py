@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import plots, tables
-from analysis.bundle import Source, as_results, model_of, scenario_name
+from analysis.bundle import Source, as_results, model_of, scenario_name, stages_of
 from analysis.metrics import key_figures, key_figures_json
 from analysis.templates import render
 from sim.results import Bundle, Results
@@ -94,7 +94,7 @@ def key_figures_table(figures: pd.DataFrame) -> HtmlTable:
 
 def end_reasons_table(results: Results) -> HtmlTable | None:
     """Ended relationships per replication by stage and reason, with shares of all endings."""
-    counts = tables.end_reasons(results.pairs)
+    counts = tables.end_reasons(results.pairs, stages_of(results))
     if counts is None or counts.to_numpy().sum() == 0:
         return None
     replications = max(1, int(results.pairs["replication"].nunique())

@@ -9,11 +9,13 @@ How far relationships get (:func:`funnel`), why and where they end
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from scipy.stats import linregress
 
-from analysis.bundle import STAGES, has_columns, stage_rank
+from analysis.bundle import has_columns, stage_rank
 from analysis.stats import mean_interval, mean_with_interval
 
 __all__ = ["bands", "calibration", "end_reasons", "funnel", "occupancy", "stage_attitudes"]
@@ -22,21 +24,23 @@ __all__ = ["bands", "calibration", "end_reasons", "funnel", "occupancy", "stage_
 # ---------------------------------------------------------------- stages
 
 
-def funnel(pairs: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame | None:
+def funnel(pairs: pd.DataFrame, stages: Sequence[str],
+           confidence: float = 0.95) -> pd.DataFrame | None:
     """Share of pairs that reach each stage, with an interval across replications.
 
     A pair reaches a stage when its furthest stage is that stage or a later
     one. Each replication gives one share; the table holds their mean and a
     bootstrap interval, one row per stage: ``stage``, ``share``, ``low``,
     ``high`` (fractions of all pairs that met), ``pairs`` (total reaching it).
-    None without a ``furthest_stage`` column.
+    ``stages`` are the model's, in order (:func:`analysis.bundle.stages_of`).
+    None without a ``furthest_stage`` column or without stages.
     """
-    if not has_columns(pairs, "furthest_stage"):
+    if not stages or not has_columns(pairs, "furthest_stage"):
         return None
-    rank = stage_rank(pairs["furthest_stage"]).to_numpy()
+    rank = stage_rank(pairs["furthest_stage"], stages).to_numpy()
     replication = _replication_of(pairs)
     rows = []
-    for index, stage in enumerate(STAGES):
+    for index, stage in enumerate(stages):
         reached = pd.Series(rank >= index).groupby(replication)
         summary = mean_with_interval(reached.mean().to_numpy(), confidence)
         rows.append({"stage": stage, "share": summary["mean"], "low": summary["low"],
@@ -44,7 +48,7 @@ def funnel(pairs: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame | None
     return pd.DataFrame(rows)
 
 
-def end_reasons(pairs: pd.DataFrame) -> pd.DataFrame | None:
+def end_reasons(pairs: pd.DataFrame, stages: Sequence[str] = ()) -> pd.DataFrame | None:
     """How many relationships ended in each stage for each reason (all replications).
 
     Rows are stages (in lifecycle order), columns reasons (most frequent
@@ -57,18 +61,18 @@ def end_reasons(pairs: pd.DataFrame) -> pd.DataFrame | None:
     if "censored" in ended.columns:
         ended = ended[~ended["censored"].fillna(False).astype(bool)]
     table = pd.crosstab(ended["end_stage"].astype(str), ended["end_reason"].astype(str))
-    stages = [s for s in STAGES if s in table.index] + [s for s in table.index if s not in STAGES]
-    table = table.reindex(stages)
+    order = [s for s in stages if s in table.index] + [s for s in table.index if s not in stages]
+    table = table.reindex(order)
     table = table[table.sum().sort_values(ascending=False).index]
     table.index.name, table.columns.name = "stage", "reason"
     return table
 
 
-def occupancy(timeseries: pd.DataFrame, prefix: str = "n_", low: float = 0.1,
-              high: float = 0.9) -> pd.DataFrame | None:
+def occupancy(timeseries: pd.DataFrame, stages: Sequence[str] = (), prefix: str = "n_",
+              low: float = 0.1, high: float = 0.9) -> pd.DataFrame | None:
     """Median and band across replications of the occupancy columns over time.
 
-    The columns are ``prefix<stage>`` for the lifecycle stages when the table
+    The columns are ``prefix<stage>`` for the model's ``stages`` when the table
     has them (other counts such as ``n_buyers`` are not occupancy), else every
     ``prefix*`` column (a Markov model's states). The time column is ``time``
     (weeks), ``period`` or ``day``. Returns a long table with
@@ -77,8 +81,8 @@ def occupancy(timeseries: pd.DataFrame, prefix: str = "n_", low: float = 0.1,
     """
     time = _time_column(timeseries)
     columns = [c for c in timeseries.columns if c.startswith(prefix)] if time else []
-    stages = [f"{prefix}{stage}" for stage in STAGES if f"{prefix}{stage}" in columns]
-    columns = stages or columns
+    in_stages = [f"{prefix}{stage}" for stage in stages if f"{prefix}{stage}" in columns]
+    columns = in_stages or columns
     if not columns:
         return None
     return bands(timeseries, columns, low, high, prefix)
@@ -104,7 +108,7 @@ def bands(timeseries: pd.DataFrame, columns, low: float = 0.1, high: float = 0.9
 
 
 def stage_attitudes(results_timeseries: pd.DataFrame | None, pairs: pd.DataFrame | None,
-                    confidence: float = 0.95) -> pd.DataFrame | None:
+                    stages: Sequence[str], confidence: float = 0.95) -> pd.DataFrame | None:
     """Mean trust, commitment and satisfaction by stage, with intervals across replications.
 
     From the time series (``trust_<stage>`` ..., averaged over the run) when it
@@ -117,7 +121,7 @@ def stage_attitudes(results_timeseries: pd.DataFrame | None, pairs: pd.DataFrame
     if results_timeseries is not None and len(results_timeseries):
         replication = _replication_of(results_timeseries)
         for variable in variables:
-            for stage in STAGES:
+            for stage in stages:
                 column = f"{variable}_{stage}"
                 if column in results_timeseries.columns:
                     per_replication = results_timeseries[column].groupby(replication).mean()
@@ -131,7 +135,7 @@ def stage_attitudes(results_timeseries: pd.DataFrame | None, pairs: pd.DataFrame
             column = next((c for c in candidates if c in pairs.columns), None)
             if column is None:
                 continue
-            for stage in STAGES:
+            for stage in stages:
                 here = pairs["end_stage"].astype(str).to_numpy() == stage
                 if here.any():
                     per_replication = pairs.loc[here, column].groupby(replication[here]).mean()
@@ -143,7 +147,8 @@ def stage_attitudes(results_timeseries: pd.DataFrame | None, pairs: pd.DataFrame
 # ---------------------------------------------------------------- economics
 
 
-def calibration(pairs: pd.DataFrame, bins: int = 10, confidence: float = 0.95,
+def calibration(pairs: pd.DataFrame, stages: Sequence[str] = (), bins: int = 10,
+                confidence: float = 0.95,
                 ended_only: bool = True) -> tuple[pd.DataFrame, dict] | None:
     """Forecast net present value against the value the relationship realised.
 
@@ -153,7 +158,7 @@ def calibration(pairs: pd.DataFrame, bins: int = 10, confidence: float = 0.95,
     ``ended_only`` keeps relationships that ended before the horizon, whose
     realised value is complete (a censored pair's value is cut at the
     horizon). Pairs that never got past the pre-relationship stage are left
-    out when the stage is known: nothing was pursued, so nothing was realised.
+    out when the ``stages`` are known: nothing was pursued, so nothing was realised.
     Also returns a summary: ``bias`` (mean forecast minus realised),
     ``correlation`` and the ``slope`` of realised on forecast (1 when
     calibrated). None without ``npv`` and ``npv_forecast``.
@@ -161,8 +166,8 @@ def calibration(pairs: pd.DataFrame, bins: int = 10, confidence: float = 0.95,
     if not has_columns(pairs, "npv", "npv_forecast"):
         return None
     data = pairs
-    if "furthest_stage" in pairs.columns:
-        pairs = data = pairs[stage_rank(pairs["furthest_stage"]).to_numpy() >= 1]
+    if stages and "furthest_stage" in pairs.columns:
+        pairs = data = pairs[stage_rank(pairs["furthest_stage"], stages).to_numpy() >= 1]
     if ended_only and "censored" in pairs.columns:
         ended = pairs[~pairs["censored"].fillna(False).astype(bool)]
         data = ended if len(ended) >= bins else pairs

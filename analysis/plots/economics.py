@@ -12,6 +12,7 @@ from analysis.bundle import (
     Source,
     as_results,
     has_columns,
+    stages_of,
 )
 from analysis.metrics import metric_info, replication_metrics
 from analysis.plots.style import (
@@ -61,7 +62,7 @@ def plot_outcomes(source: Source) -> Figure | None:
 def plot_calibration(source: Source) -> Figure | None:
     """Forecast NPV against realised NPV of ended relationships, in ten forecast bins."""
     results = as_results(source)
-    result = tables.calibration(results.pairs)
+    result = tables.calibration(results.pairs, stages_of(results))
     if result is None:
         return None
     table, summary = result

@@ -8,17 +8,18 @@ from matplotlib.ticker import PercentFormatter
 
 from analysis import tables
 from analysis.bundle import (
-    STAGES,
     Source,
     as_results,
+    end_reasons_of,
+    stages_of,
 )
 from analysis.plots.style import (
     BAND_ALPHA,
     OKABE_ITO,
-    REASON_COLOURS,
-    STAGE_COLOURS,
     legend_below,
     new_figure,
+    reason_colour,
+    stage_colour,
     stage_label,
     time_unit,
     year_ticks,
@@ -28,14 +29,15 @@ from analysis.plots.style import (
 def plot_funnel(source: Source) -> Figure | None:
     """Share of pairs that reach each stage, with 95% intervals across replications."""
     results = as_results(source)
-    table = tables.funnel(results.pairs)
+    stages = stages_of(results)
+    table = tables.funnel(results.pairs, stages)
     if table is None:
         return None
     figure, ax = new_figure("How far relationships get")
     table = table.iloc[::-1]
     share = table["share"].to_numpy() * 100
     error = np.vstack([share - table["low"] * 100, table["high"] * 100 - share])
-    colours = [STAGE_COLOURS[s] for s in table["stage"]]
+    colours = [stage_colour(s, stages) for s in table["stage"]]
     ax.barh([stage_label(s) for s in table["stage"]], share, color=colours,
             xerr=np.nan_to_num(error), capsize=4, label="mean over replications")
     for y, value in enumerate(share):
@@ -54,18 +56,20 @@ def plot_funnel(source: Source) -> Figure | None:
 def plot_occupancy(source: Source) -> Figure | None:
     """Relationships in each stage (or customers in each state) over time: median and band."""
     results = as_results(source)
-    table = tables.occupancy(results.timeseries)
+    stages = stages_of(results)
+    table = tables.occupancy(results.timeseries, stages)
     if table is None:
         return None
     unit = time_unit(results)
     markov = unit == "periods"
     title = "Customers in each state over time" if markov else "Relationships in each stage"
     figure, ax = new_figure(title)
-    order = [s for s in STAGES if s in set(table["series"])]
+    order = [s for s in stages if s in set(table["series"])]
     order += [s for s in table["series"].unique() if s not in order]
     for index, series in enumerate(order):
         rows = table[table["series"] == series]
-        colour = STAGE_COLOURS.get(series, OKABE_ITO[index % len(OKABE_ITO)])
+        colour = (stage_colour(series, stages) if series in stages
+                  else OKABE_ITO[index % len(OKABE_ITO)])
         ax.plot(rows["time"], rows["median"], color=colour, label=stage_label(series))
         ax.fill_between(rows["time"], rows["low"], rows["high"], color=colour,
                         alpha=BAND_ALPHA, linewidth=0)
@@ -80,7 +84,8 @@ def plot_occupancy(source: Source) -> Figure | None:
 def plot_end_reasons(source: Source) -> Figure | None:
     """Why relationships ended, in each stage (ended pairs per replication)."""
     results = as_results(source)
-    table = tables.end_reasons(results.pairs)
+    reasons = end_reasons_of(results)
+    table = tables.end_reasons(results.pairs, stages_of(results))
     if table is None or table.to_numpy().sum() == 0:
         return None
     replications = max(1, results.pairs["replication"].nunique()
@@ -91,7 +96,7 @@ def plot_end_reasons(source: Source) -> Figure | None:
     left = np.zeros(len(table))
     for index, reason in enumerate(table.columns):
         values = table[reason].to_numpy()[::-1]
-        colour = REASON_COLOURS.get(reason, OKABE_ITO[index % len(OKABE_ITO)])
+        colour = reason_colour(reason, reasons, fallback=index)
         ax.barh(labels, values, left=left, color=colour, label=reason.replace("_", " "))
         left += values
     ax.set_xlabel("relationships ended per replication")
@@ -104,11 +109,11 @@ def plot_end_reasons(source: Source) -> Figure | None:
 def plot_attitudes(source: Source) -> Figure | None:
     """Mean trust, commitment and satisfaction in each stage, with 95% intervals."""
     results = as_results(source)
-    table = tables.stage_attitudes(results.timeseries, results.pairs)
+    table = tables.stage_attitudes(results.timeseries, results.pairs, stages_of(results))
     if table is None:
         return None
     figure, ax = new_figure("Trust, commitment and satisfaction by stage")
-    stages = [s for s in STAGES if s in set(table["stage"])]
+    stages = [s for s in stages_of(results) if s in set(table["stage"])]
     variables = list(dict.fromkeys(table["variable"]))
     width = 0.8 / len(variables)
     for index, variable in enumerate(variables):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,12 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from analysis.bundle import (
-    REASONS,
-    STAGES,
-    WEEKS_PER_YEAR,
-    model_of,
-)
+from analysis.bundle import WEEKS_PER_YEAR, model_of
 from sim.results import Results
 
 log = logging.getLogger(__name__)
@@ -36,12 +31,12 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "
 """Okabe & Ito's colour-blind-safe palette: blue, orange, green, vermillion, purple,
 sky blue, yellow, black."""
 
-STAGE_COLOURS = dict(zip(STAGES, ("#56B4E9", "#E69F00", "#009E73", "#0072B2", "#CC79A7"),
-                         strict=True))
-REASON_COLOURS = dict(zip(REASONS, ("#E69F00", "#D55E00", "#CC79A7", "#0072B2", "#009E73",
-                                    "#56B4E9", "#F0E442"), strict=True))
-STAGE_LABELS = {"pre": "pre-relationship", "early": "early", "development": "development",
-                "long_term": "long-term", "final": "final"}
+STAGE_PALETTE = ("#56B4E9", "#E69F00", "#009E73", "#0072B2", "#CC79A7")
+"""Colours of a model's stages, in the order of its vocabulary."""
+REASON_PALETTE = ("#E69F00", "#D55E00", "#CC79A7", "#0072B2", "#009E73", "#56B4E9", "#F0E442")
+"""Colours of a model's end reasons, in the order of its vocabulary."""
+STAGE_WORDS = {"pre": "pre-relationship", "long_term": "long-term"}
+"""How people write the stage names that are not plain words."""
 
 STYLE = {
     "font.size": 12,
@@ -148,5 +143,25 @@ def panel_title(ax, text: str, width: int = 32) -> None:
 
 
 def stage_label(stage: str) -> str:
-    """A stage's name as people write it (``long_term`` is ``long-term``)."""
-    return STAGE_LABELS.get(stage, stage.replace("_", " "))
+    """A stage's name as people write it (``long_term`` is ``long-term``).
+
+    >>> stage_label("long_term"), stage_label("early")
+    ('long-term', 'early')
+    """
+    return STAGE_WORDS.get(stage, stage.replace("_", " "))
+
+
+def stage_colour(stage: str, stages: Sequence[str]) -> str:
+    """The colour of ``stage``: the same position in the model's stages, the same colour."""
+    position = list(stages).index(stage) if stage in stages else len(stages)
+    return STAGE_PALETTE[position % len(STAGE_PALETTE)]
+
+
+def reason_colour(reason: str, reasons: Sequence[str], fallback: int = 0) -> str:
+    """The colour of an end reason, by its place in the model's reasons (the same everywhere).
+
+    A reason the vocabulary does not list takes an Okabe-Ito colour by ``fallback``.
+    """
+    if reason in reasons:
+        return REASON_PALETTE[list(reasons).index(reason) % len(REASON_PALETTE)]
+    return OKABE_ITO[fallback % len(OKABE_ITO)]

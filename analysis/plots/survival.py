@@ -9,18 +9,18 @@ from matplotlib.ticker import PercentFormatter
 
 from analysis import stats
 from analysis.bundle import (
-    STAGES,
     WEEKS_PER_YEAR,
     Source,
     as_results,
     durations,
+    stages_of,
 )
 from analysis.plots.style import (
     BAND_ALPHA,
     OKABE_ITO,
-    STAGE_COLOURS,
     legend_below,
     new_figure,
+    stage_colour,
     stage_label,
     time_unit,
     year_ticks,
@@ -72,11 +72,12 @@ def plot_survival_by_stage(source: Source) -> Figure | None:
     if table is None or "furthest_stage" not in table.columns:
         return None
     figure, ax = new_figure("How long relationships last, by the furthest stage reached")
-    for stage in STAGES[1:]:
+    stages = stages_of(results)
+    for stage in stages[1:]:
         rows = table[table["furthest_stage"] == stage]
         if len(rows):
             curve = stats.kaplan_meier(rows["duration"], rows["censored"])
-            draw_survival(ax, curve, STAGE_COLOURS[stage],
+            draw_survival(ax, curve, stage_colour(stage, stages),
                            f"{stage_label(stage)} (n = {len(rows):,})")
     survival_axes(ax, time_unit(results), float(table["duration"].max()))
     legend_below(ax, "furthest stage reached (band: 95% confidence)", ncols=3)

@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.models.lifecycle.vocabulary import VOCABULARY
 from sim.results import Bundle, Results
 
-STAGES = ("pre", "early", "development", "long_term", "final")
+STAGES = tuple(VOCABULARY["stages"])
 MEAN_WEEKS = {"pre": 8.0, "early": 20.0, "development": 60.0, "long_term": 150.0, "final": 400.0}
 ADVANCE = {"pre": 0.6, "early": 0.5, "development": 0.5, "long_term": 0.2, "final": 0.0}
 REASONS = {
@@ -122,7 +123,7 @@ def lifecycle_results(replications: int = 8, seed: int = 1, path: Path | None = 
         "dyadsim_version": "0.1.0", "model": "lifecycle", "seed": seed,
         "replications": replications, "done": replications, "status": "complete",
         "started": "2024-05-01T10:00:00+00:00", "finished": "2024-05-01T10:01:00+00:00",
-        "failures": [],
+        "failures": [], "vocabulary": VOCABULARY,
         "scenario": {"name": name, "description": "A synthetic market for testing the analysis.",
                      "model": "lifecycle", "horizon": horizon, "seed": seed,
                      "replications": replications},

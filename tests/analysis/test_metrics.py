@@ -10,13 +10,15 @@ import pytest
 
 from analysis.bundle import durations
 from analysis.metrics import key_figures, replication_metrics
+from sim.models.lifecycle.vocabulary import VOCABULARY
 from sim.results import Results
 
 
 def _results(pairs: pd.DataFrame, timeseries: pd.DataFrame | None = None,
              horizon: float = 100.0) -> Results:
     manifest = {"model": "lifecycle", "seed": 1, "replications": 2, "done": 2,
-                "scenario": {"name": "tiny", "horizon": horizon, "model": "lifecycle"}}
+                "scenario": {"name": "tiny", "horizon": horizon, "model": "lifecycle"},
+                "vocabulary": VOCABULARY}
     return Results(manifest, pairs, timeseries if timeseries is not None else pd.DataFrame())
 
 
@@ -116,3 +118,11 @@ def test_loyalty_bundles_get_the_order_parameter_and_favourite_visits():
     figures = key_figures(results).set_index("metric")
     assert {"order_parameter", "favourite_visits"} <= set(figures.index)
     assert "pairs" not in figures.index
+
+
+def test_stage_figures_need_the_stages_from_the_bundle():
+    manifest = {**_results(TINY).manifest, "vocabulary": {}}
+    table = replication_metrics(Results(manifest, TINY, pd.DataFrame()))
+    assert "reached_development" not in table.columns  # no stages: no guessing
+    assert "pairs" in table.columns and "portfolio_npv" in table.columns
+    assert len(durations(Results(manifest, TINY, pd.DataFrame()))) == len(TINY)

@@ -10,6 +10,9 @@ import pytest
 from scipy import stats as scipy_stats
 
 from analysis import stats, tables
+from sim.models.lifecycle.vocabulary import VOCABULARY
+
+STAGES = VOCABULARY["stages"]
 
 # A censored sample small enough to do by hand: events at 2, 3, 5, 8; censored at 3 and 6.
 DURATIONS = [2, 3, 3, 5, 6, 8]
@@ -139,7 +142,7 @@ def test_funnel_counts_the_share_that_reaches_each_stage_by_hand():
         "replication": [0, 0, 0, 0, 1, 1],
         "furthest_stage": ["pre", "early", "development", "final", "early", "pre"],
     })
-    table = tables.funnel(pairs).set_index("stage")
+    table = tables.funnel(pairs, STAGES).set_index("stage")
     # replication 0: 4/4, 3/4, 2/4, 1/4, 1/4; replication 1: 2/2, 1/2, 0, 0, 0
     assert table.loc["pre", "share"] == 1
     assert table.loc["early", "share"] == pytest.approx((3 / 4 + 1 / 2) / 2)
@@ -154,7 +157,7 @@ def test_end_reasons_leave_out_censored_pairs_and_keep_stage_order():
         "end_reason": ["competitor", "distance", "competitor", "competitor", None],
         "censored": [False, False, False, False, True],
     })
-    table = tables.end_reasons(pairs)
+    table = tables.end_reasons(pairs, STAGES)
     assert list(table.index) == ["pre", "early", "long_term"]
     assert table.loc["early", "competitor"] == 2 and table.loc["pre", "distance"] == 1
     assert list(table.columns) == ["competitor", "distance"]
@@ -165,7 +168,7 @@ def test_occupancy_gives_median_and_band_across_replications():
         "replication": [0, 1, 2, 0, 1, 2], "time": [0, 0, 0, 4, 4, 4],
         "n_pre": [1, 2, 3, 5, 5, 5], "n_early": [0, 0, 9, 1, 1, 1],
     })
-    table = tables.occupancy(timeseries).set_index(["series", "time"])
+    table = tables.occupancy(timeseries, STAGES).set_index(["series", "time"])
     assert table.loc[("pre", 0), "median"] == 2
     assert table.loc[("pre", 0), "low"] == pytest.approx(1.2)  # 10% quantile of 1, 2, 3
     assert table.loc[("early", 0), "high"] == pytest.approx(7.2)
@@ -192,7 +195,15 @@ def test_calibration_measures_an_optimistic_forecast():
 
 
 def test_statistics_need_their_columns():
-    assert tables.funnel(pd.DataFrame({"x": [1]})) is None
+    assert tables.funnel(pd.DataFrame({"x": [1]}), STAGES) is None
     assert tables.end_reasons(pd.DataFrame({"end_stage": ["pre"]})) is None
     assert tables.occupancy(pd.DataFrame({"time": [0], "x": [1]})) is None
     assert tables.calibration(pd.DataFrame({"npv": [1.0]})) is None
+
+
+def test_the_funnel_follows_the_stages_it_is_given_not_a_list_of_its_own():
+    pairs = pd.DataFrame({"replication": [0, 0, 0], "furthest_stage": ["met", "wed", "met"]})
+    table = tables.funnel(pairs, ["met", "wed"]).set_index("stage")
+    assert list(table.index) == ["met", "wed"]
+    assert table.loc["wed", "share"] == pytest.approx(1 / 3)
+    assert tables.funnel(pairs, ()) is None  # a model without stages has no funnel
