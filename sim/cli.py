@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "sim.cli_analysis",
     "sim.cli_reproduce",
     "explore.cli",
+    "classroom.cli",
 )
 """The modules whose ``register(app)`` adds their commands, in the order of ``--help``."""
 
