@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 from shiny import App, reactive, render, req, ui
 
-from classroom import views as slides
-from classroom.controls import CONTROLS, apply_controls, overrides, scenario_yaml, start_values
 from classroom import ensemble as runs
 from classroom import lessons as texts
+from classroom import views as slides
+from classroom.controls import CONTROLS, apply_controls, overrides, scenario_yaml, start_values
 from classroom.ensemble import Ensemble, reference_of, run_ensemble
 from classroom.page import page
 from sim.results import Results
@@ -139,7 +139,7 @@ def build_app(scenario: str = "baseline") -> App:
                     f"{current.changed.manifest['replications']} replications each, same seeds, "
                     f"ready in {seconds:.1f} s.")
             return ui.p(text, id="run-status", class_="text-muted", data_state="ready",
-                        data_change=change)
+                        data_change=change, data_scenario=input.scenario())
 
         @render.ui
         def effects():

@@ -11,6 +11,7 @@ import importlib.util
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 __all__ = ["register"]
 
@@ -37,7 +38,7 @@ def classroom_app(
     from sim.scenario import load_scenario
 
     if importlib.util.find_spec("shiny") is None or importlib.util.find_spec("uvicorn") is None:
-        raise BadInput(INSTALL_HINT)
+        raise BadInput(escape(INSTALL_HINT))  # the line is printed with markup
     loaded = load_scenario(scenario)
     if loaded.model != "lifecycle":
         raise BadInput(f"{scenario}: the classroom needs a lifecycle scenario, this one is "
@@ -56,9 +57,8 @@ def list_lessons(
         help="show this lesson's text (a scenario name); without it, list them all")] = None,
 ) -> None:
     """List the lessons, one per idea of the theory, or show one of them."""
-    from sim.cli_common import BadInput, out
-
     from classroom.lessons import lesson, lessons
+    from sim.cli_common import BadInput, out
 
     if name is not None:
         found = lesson(name)

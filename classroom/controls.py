@@ -161,7 +161,7 @@ def _field(path: str, getter: Callable[[Scenario], float], digits: int = 2,
         return round(float(getter(scenario)) / scale, digits)
 
     def write(value: float, scenario: Scenario) -> list[str]:
-        number = int(round(value)) if digits == 0 else round(value * scale, 3)
+        number = round(value) if digits == 0 else round(value * scale, 3)
         return [_set(path, f"{number} {unit_text}" if unit_text else number)]
     return read, write
 
@@ -282,14 +282,35 @@ def apply_controls(name_or_path: str, values: Mapping[str, float],
 
 
 def scenario_yaml(scenario: Scenario, note: str = "") -> str:
-    """``scenario`` as a self-contained YAML file (fields that differ from the defaults).
+    """``scenario`` as a self-contained YAML file: the header and every value not at its default.
 
     ``note`` becomes comment lines at the top (what the file was made from).
     """
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    data.setdefault("model", scenario.model)
+    data = scenario.model_dump(mode="json", by_alias=True)
+    default = Scenario(name=scenario.name, model="lifecycle").model_dump(mode="json",
+                                                                         by_alias=True)
+    kept = {key: data[key] for key in _HEADER}
+    kept.update(_differences({k: v for k, v in data.items() if k not in _HEADER},
+                             {k: v for k, v in default.items() if k not in _HEADER}))
     header = "".join(f"# {line}\n" for line in note.splitlines() if line.strip())
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=90)
+    return header + yaml.safe_dump(kept, sort_keys=False, allow_unicode=True, width=90)
+
+
+_HEADER = ("name", "description", "model", "horizon", "replications", "seed")
+
+
+def _differences(data: dict, default: dict) -> dict:
+    """The parts of ``data`` that differ from ``default`` (a distribution stays whole)."""
+    kept = {}
+    for key, value in data.items():
+        base = default.get(key)
+        if isinstance(value, dict) and "dist" not in value and isinstance(base, dict):
+            inner = _differences(value, base)
+            if inner:
+                kept[key] = inner
+        elif value != base:
+            kept[key] = value
+    return kept
 
 
 APP_LIMITS = {"replications": 6, "buyers": 100}

@@ -22,7 +22,7 @@ from analysis.report import format_interval, format_number
 from sim.models.lifecycle.story import pick_pair, tell_story
 from sim.results import Results
 from sim.runner import run, run_replication
-from sim.scenario import Scenario, find_scenario
+from sim.scenario import Scenario, bundled_dir, find_scenario
 
 __all__ = [
     "EARLY_STAGES",
@@ -49,7 +49,7 @@ def reference_of(name_or_path: str | Path) -> str:
     if not isinstance(parent, str):
         return str(name_or_path)
     parent_path = path.parent / parent
-    bundled = find_scenario(parent_path.stem)
+    bundled = bundled_dir() / f"{parent_path.stem}.yaml"
     same = bundled.exists() and bundled.resolve() == parent_path.resolve()
     return parent_path.stem if same else str(parent_path)
 

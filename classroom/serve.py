@@ -26,6 +26,7 @@ def serve(scenario: str = "baseline", port: int = 0,
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((HOST, port))
+    listener.listen(64)  # browsers may connect as soon as the address is printed
     address = f"http://{HOST}:{listener.getsockname()[1]}/"
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     if on_ready is not None:

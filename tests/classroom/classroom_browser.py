@@ -18,6 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+# As the installed console script does: import sim.cli as a module, then call main.
+COMMAND = [sys.executable, "-c", "import sys; from sim.cli import main; main(sys.argv[1:])"]
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 """The system's Chromium (Debian package ``chromium``)."""
 
@@ -53,7 +56,7 @@ def write_small_scenario(folder: Path) -> Path:
 def app_server(scenario: str | Path, cwd: Path, timeout: float = 60) -> Iterator[str]:
     """Run ``dyadsim app SCENARIO`` on a free port; yield the address it prints; stop it."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "app", str(scenario), "--port", "0"],
+        [*COMMAND, "app", str(scenario), "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
@@ -90,18 +93,20 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-READY = """(change) => {
+READY = """([change, scenario]) => {
   const status = document.querySelector('#run-status[data-state=ready]');
   const busy = Array.from(document.querySelectorAll('.recalculating'))
     .some((element) => element.offsetParent !== null);  // hidden tabs wait until shown
   if (!status || busy) return false;
-  return change === null || status.dataset.change.includes(change);
+  return (change === null || status.dataset.change.includes(change))
+    && (scenario === null || status.dataset.scenario === scenario);
 }"""
 
 
-def wait_for_views(page, change: str | None = None, timeout: float = 90_000) -> None:
-    """Wait until every view shows the run whose overrides contain ``change``."""
-    page.wait_for_function(READY, arg=change, timeout=timeout, polling=200)
+def wait_for_views(page, change: str | None = None, scenario: str | None = None,
+                   timeout: float = 90_000) -> None:
+    """Wait until every view shows the run of ``scenario`` whose overrides contain ``change``."""
+    page.wait_for_function(READY, arg=[change, scenario], timeout=timeout, polling=200)
 
 
 def move_slider(page, name: str, fraction: float) -> None:

@@ -10,9 +10,8 @@ import subprocess
 import sys
 from urllib.parse import urlsplit
 
-import pytest
-
 import classroom_browser as driver
+import pytest
 
 pytestmark = pytest.mark.browser
 
@@ -86,14 +85,14 @@ def test_story_tells_one_relationship_week_by_week(page):
 
 def test_picking_a_lesson_sets_its_controls_and_shows_its_text(page):
     page.select_option("#scenario", "high_distance")
-    driver.wait_for_views(page)
-    page.wait_for_function("() => document.querySelector('#distance').value === '1'",
-                           timeout=30_000)
-    driver.wait_for_views(page)
+    driver.wait_for_views(page, scenario="high_distance")
+    assert float(page.locator("#distance").input_value()) == 1.0
     reference, value = driver.shown(page, "early_endings")
     assert value > reference  # high_distance against its reference, the baseline
     page.locator("a.nav-link", has_text="Lesson").click()
-    assert "Things to try" in page.locator("#lesson").inner_text()
+    page.wait_for_selector("#lesson h2", timeout=30_000)
+    text = page.locator("#lesson").inner_text()
+    assert text.startswith("Distance: partners too far apart") and "Things to try" in text
 
 
 def test_downloaded_scenario_is_accepted_by_dyadsim(page, tmp_path):
@@ -120,4 +119,4 @@ def test_a_view_downloads_as_slide_sized_png(page, tmp_path):
     data = path.read_bytes()
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert (width, height) == (1500, 844)
+    assert width == 1500 and width / height == pytest.approx(16 / 9, rel=0.002)
