@@ -65,8 +65,9 @@ def build_app(scenario: str = "baseline") -> App:
     first = load_scenario(scenario)
     app_ui = page(scenario, start_values(first), choices(scenario))
 
+    cache: dict[str, Results] = {}  # shared by the app's sessions: a reopened page is instant
+
     def server(input, output, session):
-        cache: dict[str, Results] = {}
         pending: reactive.Value[dict[str, float] | None] = reactive.Value(None)
 
         @reactive.effect(priority=10)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import stats
+from analysis import stats, tables
 from analysis.compare import Comparison, compare, difference_rows, format_difference
 from analysis.report import format_interval, format_number
 from sim.models.lifecycle.story import pick_pair, tell_story
@@ -105,7 +105,7 @@ def early_endings(results: Results) -> pd.Series:
     pairs = results.pairs
     counts = {}
     for replication in sorted(pairs["replication"].unique()):
-        table = stats.end_reasons(pairs[pairs["replication"] == replication])
+        table = tables.end_reasons(pairs[pairs["replication"] == replication])
         rows = [] if table is None else [s for s in EARLY_STAGES if s in table.index]
         counts[int(replication)] = float(table.loc[rows].to_numpy().sum()) if rows else 0.0
     return pd.Series(counts, dtype=float)

@@ -33,12 +33,12 @@ SMALL_SCENARIO = """\
 extends: {baseline}
 name: small_market
 description: The baseline market, smaller and shorter, so a browser test answers in seconds.
-horizon: 5 years
+horizon: 4 years
 replications: 4
 lifecycle:
   market:
     buyers:
-      count: 60
+      count: 50
 """
 
 
