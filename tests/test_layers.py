@@ -23,7 +23,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "base": (("sim.version", "sim.units", "sim.values", "sim.yamlsource", "sim.extends"), ()),
     "engine": (("sim.engine",), ("base",)),
     "models": (("sim.models", "sim.models.*"), ("engine",)),
-    "scenario": (("sim.scenario",), ("models",)),
+    "scenario": (("sim.scenario", "sim.scenario_schema"), ("models",)),
     "results": (("sim.results",), ("base",)),
     "runner": (("sim", "sim.runner", "sim.executors", "sim.pool"), ("scenario", "results")),
     "analysis": (("analysis", "analysis.*"), ("results",)),
