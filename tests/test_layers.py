@@ -20,7 +20,8 @@ PACKAGES = ("sim", "analysis", "reproduce", "explore")
 
 LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # layer: (its modules, the layers it imports directly; theirs it may use too)
-    "base": (("sim.version", "sim.units", "sim.values", "sim.yamlsource", "sim.extends"), ()),
+    "base": (("sim.version", "sim.units", "sim.values", "sim.scenario_schema",
+             "sim.yamlsource", "sim.extends"), ()),
     "engine": (("sim.engine",), ("base",)),
     "models": (("sim.models", "sim.models.*"), ("engine",)),
     "scenario": (("sim.scenario", "sim.scenario_schema"), ("models",)),
