@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("sim", "analysis", "reproduce", "explore")
+PACKAGES = ("sim", "analysis", "reproduce", "explore", "classroom")
 
 LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # layer: (its modules, the layers it imports directly; theirs it may use too)
@@ -30,10 +30,13 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "analysis": (("analysis", "analysis.*"), ("results",)),
     "reproduce": (("reproduce", "reproduce.*"), ("runner", "analysis")),
     "explore": (("explore", "explore.*"), ("runner", "analysis")),
-    "cli": (("sim.cli", "sim.cli_*", "explore.cli"), ("reproduce", "explore")),
+    "classroom": (("classroom", "classroom.*"), ("runner", "analysis")),
+    "cli": (("sim.cli", "sim.cli_*", "explore.cli", "classroom.cli"),
+            ("reproduce", "explore", "classroom")),
 }
 """From the bottom up: ``cli -> runner -> scenario -> models -> engine``,
-``analysis -> results``, ``reproduce -> runner, analysis``, ``explore -> runner, analysis``."""
+``analysis -> results``, and ``reproduce``, ``explore`` and ``classroom`` each
+``-> runner, analysis``; the command line on top of all."""
 
 
 # ---------------------------------------------------------------- the graph
