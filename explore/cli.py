@@ -71,28 +71,30 @@ def sensitivity(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress bar")] = False,
 ) -> None:
     """Rank what drives the key figures: Morris or Sobol' sensitivity analysis with SALib."""
-    from explore.study import StudyInterrupted, resume_study
-    from explore.study import sensitivity as run_study
+    from explore.study import StudyInterrupted
     from sim.executors import ExecutorError
 
+    if resume_dir is not None and (scenario or space or out_dir or overrides):
+        raise BadInput("--resume takes everything from the study folder; give no SCENARIO, "
+                       "--space, --out or --set with it")
+    if resume_dir is None and (scenario is None or space is None):
+        raise BadInput("give a SCENARIO and --space FILE (or --resume FOLDER)")
+    options = {"workers": workers, "executor": executor.value, "scheduler": scheduler}
     try:
         with progress_bar(quiet) as bar:
             if resume_dir is not None:
-                if scenario or space or out_dir or overrides:
-                    raise BadInput("--resume takes everything from the study folder; give no "
-                                   "SCENARIO, --space, --out or --set with it")
-                study = resume_study(resume_dir, workers=workers, executor=executor.value,
-                                     scheduler=scheduler, progress=bar)
+                from explore.study import resume_study
+
+                study = resume_study(resume_dir, progress=bar, **options)
             else:
-                if scenario is None or space is None:
-                    raise BadInput("give a SCENARIO and --space FILE (or --resume FOLDER)")
+                from explore.study import sensitivity as run_study
+
                 target = out_dir or fresh_folder(Path("results") / f"sensitivity-{_slug(scenario)}")
                 study = run_study(scenario, space, method.value, samples, out=target,
                                   replications=replications, seed=seed, metrics=metrics,
                                   levels=levels, second_order=second_order,
-                                  overrides=overrides or (), workers=workers,
-                                  executor=executor.value, scheduler=scheduler, force=force,
-                                  progress=bar)
+                                  overrides=overrides or (), force=force, progress=bar,
+                                  **options)
     except StudyInterrupted as stop:
         manifest = stop.study.manifest
         total = manifest["points"] * manifest["replications"]

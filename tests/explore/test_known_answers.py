@@ -66,3 +66,18 @@ def test_results_are_identical_for_one_and_two_workers(markov_space, tmp_path):
     assert len(one.runs) == 4 * 4 * 2
     pd.testing.assert_frame_equal(one.runs, two.runs)
     pd.testing.assert_frame_equal(one.indices, two.indices)
+
+
+def test_ishigami_second_order_index_is_the_x1_x3_interaction(ishigami_space, tmp_path):
+    # All of Ishigami's interaction is between x1 and x3: S2(x1, x3) = ST(x3), the others 0.
+    study = sensitivity("function:ishigami", ishigami_space, "sobol", 1024, replications=1,
+                        seed=4, second_order=True, conf_level=0.99, workers=1,
+                        out=tmp_path / "s2")
+    pairs = study.indices[study.indices["index"] == "S2"]
+    s2 = {(row.parameter, row.other): (row.value, row.conf) for row in pairs.itertuples()}
+    assert set(s2) == {("x1", "x2"), ("x1", "x3"), ("x2", "x3")}
+    expected = {("x1", "x2"): 0.0, ("x1", "x3"): ishigami_indices()["ST"]["x3"],
+                ("x2", "x3"): 0.0}
+    for pair, (value, conf) in s2.items():
+        assert abs(value - expected[pair]) <= conf, (pair, value, conf)
+    assert s2[("x1", "x3")][0] - s2[("x1", "x3")][1] > 0.1
