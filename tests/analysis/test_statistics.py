@@ -207,3 +207,67 @@ def test_the_funnel_follows_the_stages_it_is_given_not_a_list_of_its_own():
     assert list(table.index) == ["met", "wed"]
     assert table.loc["wed", "share"] == pytest.approx(1 / 3)
     assert tables.funnel(pairs, ()) is None  # a model without stages has no funnel
+
+
+def test_mean_interval_is_the_student_t_interval_of_the_seed_means():
+    mean, low, high = stats.mean_interval([1.0, 2.0, 3.0, 4.0])
+    # t(0.975, 3) = 3.1824; sd = 1.2910; half width = 3.1824 * 1.2910 / 2
+    assert mean == pytest.approx(2.5)
+    assert high - mean == pytest.approx(3.182446 * 1.290994 / 2, rel=1e-5)
+    assert mean - low == pytest.approx(high - mean)
+
+
+def test_mean_interval_ignores_missing_values_and_needs_two():
+    assert stats.mean_interval([np.nan, 2.0, 4.0])[0] == pytest.approx(3.0)
+    assert np.isnan(stats.mean_interval([1.0])[1])
+
+
+def test_pooled_means_weigh_each_replication_by_its_count():
+    sums = np.array([[1.0, 10.0], [9.0, 30.0]])
+    counts = np.array([[10.0, 100.0], [30.0, 100.0]])
+    mean, resampled = stats.pooled_resamples(sums, counts)
+    assert mean == pytest.approx([10.0 / 40.0, 40.0 / 200.0])
+    assert resampled.shape[1] == 2
+    # A resample takes whole replications, the same ones for every column:
+    # replication 0 twice, 1 twice, or each once.
+    seen = {(round(a, 9), round(b, 9)) for a, b in resampled}
+    assert seen == {(0.1, 0.1), (0.3, 0.3), (0.25, 0.2)}
+
+
+def test_the_t_interval_covers_a_known_mean_about_95_times_in_100():
+    rng = np.random.default_rng(8)
+    trials = 400
+    covered = sum(low <= 5.0 <= high for _, low, high in
+                  (stats.mean_interval(rng.normal(5.0, 2.0, 8)) for _ in range(trials)))
+    assert abs(covered / trials - 0.95) <= 3 * math.sqrt(0.95 * 0.05 / trials)
+
+
+def test_standard_error_by_hand_and_undefined_for_one_value():
+    assert stats.standard_error([2.0, 4.0, 6.0, np.nan]) == pytest.approx(2 / math.sqrt(3))
+    assert math.isnan(stats.standard_error([3.0]))
+
+
+def test_pooled_interval_of_identical_replications_is_the_pooled_mean_itself():
+    sums, counts = np.full((5, 1), 3.0), np.full((5, 1), 12.0)
+    mean, low, high = stats.pooled_interval(sums, counts)
+    assert mean == pytest.approx([0.25]) and low == pytest.approx([0.25])
+    assert high == pytest.approx([0.25])
+
+
+def test_pooled_interval_brackets_the_pooled_not_the_average_ratio():
+    sums = np.array([[1.0], [9.0], [2.0], [8.0]])
+    counts = np.array([[1.0], [3.0], [1.0], [3.0]])
+    mean, low, high = stats.pooled_interval(sums, counts)
+    assert mean == pytest.approx([20 / 8])  # not the mean of the ratios 1, 3, 2, 2.67: 2.17
+    assert low[0] < mean[0] < high[0]
+    assert low[0] >= 1.0 and high[0] <= 3.0  # within the replications' own ratios
+
+
+def test_poisson_rate_interval_is_the_exact_garwood_interval():
+    rate, low, high = stats.poisson_rate(10, 5.0, 0.95)
+    # exact 95% limits of a Poisson count of 10: 4.7954 and 18.3904
+    assert rate == 2.0
+    assert low == pytest.approx(4.7954 / 5, abs=1e-4) and high == pytest.approx(18.3904 / 5,
+                                                                                abs=1e-4)
+    assert stats.poisson_rate(0, 5.0, 0.95)[1] == 0.0
+    assert all(math.isnan(x) for x in stats.poisson_rate(3, 0.0, 0.95))

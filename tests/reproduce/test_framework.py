@@ -10,7 +10,6 @@ import pytest
 from reproduce_cli import call_reproduce
 
 from analysis.plots import new_figure, save
-from analysis.stats import mean_interval, pooled_resamples
 from reproduce import REPRODUCTIONS, Check, Settings, Verdict, reproduction, write_report
 from reproduce.framework import vote
 from reproduce.lifecycle import dissolution_exposure
@@ -27,35 +26,10 @@ def test_vote_needs_ninety_percent_of_seeds():
     assert vote([])[0] is False
 
 
-def test_mean_interval_is_the_student_t_interval_of_the_seed_means():
-    mean, low, high = mean_interval([1.0, 2.0, 3.0, 4.0])
-    # t(0.975, 3) = 3.1824; sd = 1.2910; half width = 3.1824 * 1.2910 / 2
-    assert mean == pytest.approx(2.5)
-    assert high - mean == pytest.approx(3.182446 * 1.290994 / 2, rel=1e-5)
-    assert mean - low == pytest.approx(high - mean)
-
-
-def test_mean_interval_ignores_missing_values_and_needs_two():
-    assert mean_interval([np.nan, 2.0, 4.0])[0] == pytest.approx(3.0)
-    assert np.isnan(mean_interval([1.0])[1])
-
-
 def test_a_numpy_verdict_is_stored_as_a_plain_bool():
     verdict = Verdict("x", "y", "z", np.float64(1.2) > 1)
     assert type(verdict.passed) is bool
     assert json.loads(json.dumps({"passed": verdict.passed})) == {"passed": True}
-
-
-def test_pooled_means_weigh_each_replication_by_its_count():
-    sums = np.array([[1.0, 10.0], [9.0, 30.0]])
-    counts = np.array([[10.0, 100.0], [30.0, 100.0]])
-    mean, resampled = pooled_resamples(sums, counts)
-    assert mean == pytest.approx([10.0 / 40.0, 40.0 / 200.0])
-    assert resampled.shape[1] == 2
-    # A resample takes whole replications, the same ones for every column:
-    # replication 0 twice, 1 twice, or each once.
-    seen = {(round(a, 9), round(b, 9)) for a, b in resampled}
-    assert seen == {(0.1, 0.1), (0.3, 0.3), (0.25, 0.2)}
 
 
 def test_dissolution_exposure_counts_endings_and_weeks_of_begun_relationships():
