@@ -18,7 +18,8 @@ import sys
 import typer
 
 from sim.cli_common import BadInput, err
-from sim.results import BundleError
+from sim.executors import ExecutorError
+from sim.results import BundleError, describe_error
 from sim.scenario import ScenarioError
 
 try:  # Typer vendors its own copy of click in recent releases
@@ -67,8 +68,11 @@ def main(argv: list[str] | None = None) -> None:
         for line in lines:
             err.print(line)
         code = 2
-    except BundleError as error:
+    except (BundleError, ExecutorError) as error:
         err.print(f"dyadsim: {error}")
+        code = 2
+    except OSError as error:  # a folder that cannot be written, a full disk ...
+        err.print(f"dyadsim: {describe_error(error)}")
         code = 2
     except typer.Exit as stop:
         code = stop.exit_code

@@ -20,7 +20,7 @@ from sim.cli_common import (
     progress_bar,
     register_commands,
 )
-from sim.results import fresh_folder
+from sim.results import default_folder, fresh_folder
 
 __all__ = ["COMMANDS", "register"]
 
@@ -78,7 +78,7 @@ def compare(
     if replications is None:
         replications = first["replications"] if first else inputs[0].replications
     names = [_name(item) for item in inputs]
-    folder = out_dir or fresh_folder(Path("results") / ("compare-" + "-".join(names[:3])))
+    folder = out_dir or fresh_folder(default_folder("-".join(names[:3]), prefix="compare-"))
     results = []
     for item, name in zip(inputs, comparing.unique_names(names), strict=True):
         if not _is_scenario(item):

@@ -21,8 +21,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SCENARIO = "baseline"
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Markup and emoji codes are off: scenario names, values and paths are printed as written
+# ('[/red]' is a name, not a closing tag; "pip install 'dyadsim[dask]'" keeps its extra).
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 class BadInput(Exception):

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from sim.cli_common import (
     DEFAULT_SCENARIO,
@@ -20,8 +21,8 @@ from sim.cli_common import (
     progress_bar,
     register_commands,
 )
-from sim.results import fresh_folder
-from sim.scenario import ScenarioError
+from sim.results import default_folder, fresh_folder
+from sim.scenario import MAX_REPLICATIONS, MAX_TIMEOUT, ScenarioError
 
 __all__ = ["COMMANDS", "register"]
 
@@ -35,7 +36,8 @@ def run(
     scenario: Annotated[str | None, typer.Argument(
         help=f"scenario file or bundled name (default: {DEFAULT_SCENARIO})")] = None,
     replications: Annotated[int | None, typer.Option(
-        "-n", "--replications", min=1, help="number of replications (default: the scenario's)")
+        "-n", "--replications", min=1, max=MAX_REPLICATIONS,
+        help="number of replications, at most 10^6 (default: the scenario's)")
     ] = None,
     seed: Annotated[int | None, typer.Option(
         min=0, help="master seed (default: the scenario's)")] = None,
@@ -45,11 +47,16 @@ def run(
         "-o", "--out", help="results folder (default: results/<scenario name>)")] = None,
     overrides: Annotated[list[str] | None, typer.Option(
         "--set", help="override a scenario value: path.to.field=value (repeatable)")] = None,
-    executor: Annotated[Executor, typer.Option(
-        help="where replications run: local processes or a Dask cluster")] = Executor.local,
+    executor: Annotated[Executor | None, typer.Option(
+        help="where replications run: local processes (the default) or a Dask cluster "
+        "(the default with --scheduler)")] = None,
     scheduler: Annotated[str | None, typer.Option(
-        help="address of a Dask scheduler (with --executor dask; default: a local cluster)")
+        help="address of a Dask scheduler; implies --executor dask (default: a local cluster)")
     ] = None,
+    timeout: Annotated[float | None, typer.Option(
+        min=0.001, max=MAX_TIMEOUT,
+        help="seconds a replication may run before it is stopped and counted as failed "
+        "(default: the scenario's timeout, else no limit)")] = None,
     resume_dir: Annotated[Path | None, typer.Option(
         "--resume", help="complete an interrupted or failed run in this results folder")] = None,
     force: Annotated[bool, typer.Option(
@@ -61,8 +68,9 @@ def run(
 ) -> None:
     """Run the replications of a scenario and write a results bundle."""
     import sim
-    from sim.runner import RunInterrupted
+    from sim.runner import RunFailed, RunInterrupted
 
+    kind = _executor_kind(executor, scheduler)
     progress = progress_bar(quiet)
     try:
         if resume_dir is not None:
@@ -70,24 +78,46 @@ def run(
                 raise BadInput("--resume takes its scenario and settings from the bundle; "
                                "give no SCENARIO, --out or --set with it")
             with progress as bar:
-                results = sim.resume(resume_dir, workers=workers, executor=executor.value,
-                                     scheduler=scheduler, progress=bar)
+                results = sim.resume(resume_dir, workers=workers, executor=kind,
+                                     scheduler=scheduler, timeout=timeout, progress=bar)
         else:
             loaded = sim.load_scenario(scenario or DEFAULT_SCENARIO, overrides or ())
-            target = out_dir or fresh_folder(Path("results") / loaded.name)
+            target = out_dir or fresh_folder(default_folder(loaded.name))
             with progress as bar:
                 results = sim.run(loaded, replications, seed, workers=workers,
-                                  executor=executor.value, scheduler=scheduler, out=target,
-                                  force=force, events=events, csv=csv, progress=bar)
+                                  executor=kind, scheduler=scheduler, out=target,
+                                  force=force, events=events, csv=csv, timeout=timeout,
+                                  progress=bar)
     except RunInterrupted as stop:
         manifest = stop.results.manifest
+        _print_rejected(manifest)
         err.print(f"interrupted: kept {manifest['done']} of {manifest['replications']} "
                   f"replications in {stop.results.path}; finish with: "
                   f"dyadsim run --resume {stop.results.path}")
         raise typer.Exit(130) from None
+    except RunFailed as failed:
+        where = f" (tracebacks in {failed.path / 'manifest.json'}); after a fix, rerun with: " \
+                f"dyadsim run --resume {failed.path}" if failed.path else ""
+        err.print(f"dyadsim: {failed}{where}")
+        raise typer.Exit(1) from None
     _print_run_summary(results)
-    if results.manifest["failures"]:
+    if results.manifest["status"] != "complete":
         raise typer.Exit(1)
+
+
+def _executor_kind(executor: Executor | None, scheduler: str | None) -> str:
+    """``--scheduler`` implies Dask; with ``--executor local`` it is a contradiction."""
+    if scheduler and executor is Executor.local:
+        raise BadInput("--scheduler needs --executor dask (or leave --executor out)")
+    if executor is None:
+        return "dask" if scheduler else "local"
+    return executor.value
+
+
+def _print_rejected(manifest: dict) -> None:
+    for shard in manifest.get("rejected", []):
+        err.print(f"replication {shard['replication']}: its shard was set aside "
+                  f"({shard['problem']}) and is run again on resume")
 
 
 def _print_run_summary(results) -> None:
@@ -101,6 +131,10 @@ def _print_run_summary(results) -> None:
     if manifest["failures"]:
         err.print(f"{len(manifest['failures'])} replications failed (tracebacks in "
                   f"{results.path / 'manifest.json'}); rerun them with: "
+                  f"dyadsim run --resume {results.path}")
+    _print_rejected(manifest)
+    if manifest["status"] == "partial":
+        err.print(f"{len(manifest['missing'])} replications to run again; finish with: "
                   f"dyadsim run --resume {results.path}")
     out.print(f"results: {results.path}")
 
@@ -183,10 +217,10 @@ def story(
                                pairs[["buyer", "supplier"]].head(5).itertuples(index=False))
             raise BadInput(f"--pair {pair}: no such relationship in replication {replication} "
                            f"of seed {seed} (for example: {sample})")
-    out.print(f"[bold]{loaded.name}[/bold]: {buyer} and {supplier} "
-              f"(seed {seed}, replication {replication})")
+    out.print(Text.assemble((loaded.name, "bold"), f": {buyer} and {supplier} "
+                            f"(seed {seed}, replication {replication})"))
     for line in tell_story(events, pairs, buyer, supplier):
-        out.print(line, markup=False)
+        out.print(line)
 
 
 COMMANDS = {"run": run, "validate": validate, "schema": schema, "list": list_scenarios,

@@ -49,7 +49,7 @@ def _dask_client(workers: int, scheduler: str | None):
         ) from None
     if scheduler:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler)  # waits distributed.comm.timeouts.connect (30 s)
         except Exception as error:  # OSError, TimeoutError, ValueError for a bad address ...
             reason = " ".join(str(error).split()) or type(error).__name__
             raise ExecutorError(

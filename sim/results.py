@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -40,8 +41,8 @@ try:
 except ImportError:  # pragma: no cover - not on POSIX: runs are not locked
     fcntl = None
 
-__all__ = ["TABLES", "Bundle", "BundleError", "Results", "fresh_folder", "load_results",
-           "run_identity"]
+__all__ = ["TABLES", "Bundle", "BundleError", "Results", "default_folder", "fresh_folder",
+           "load_results", "run_identity"]
 
 TABLES = ("pairs", "timeseries", "events")
 RECORD = "record.json"
@@ -104,6 +105,17 @@ def fresh_folder(base: Path) -> Path:
         number += 1
         candidate = candidate.with_name(f"{Path(base).name}-{number}")
     return candidate
+
+
+def default_folder(name: str, prefix: str = "") -> Path:
+    """``results/<name>``, with the name made safe as one folder name inside ``results/``.
+
+    A scenario's name is free text: ``../../x`` or ``a/b`` must not lead out of
+    ``results/``, so anything but letters, digits, ``.``, ``_`` and ``-`` becomes
+    ``-`` and leading dots go.
+    """
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", prefix + name).strip("-.")
+    return Path("results") / (slug[:100] or "scenario")
 
 
 def run_identity(manifest: dict) -> str:

@@ -129,8 +129,11 @@ def load_yaml(path: Path) -> tuple[object, SourceMap]:
         raise ScenarioError([Problem(name, line, "", f"malformed YAML: {message}")]) from None
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + 1
+        character = error.character
+        if isinstance(character, int):
+            character = chr(character)
         raise ScenarioError([Problem(name, line, "", f"malformed YAML: character "
-                                     f"{error.character!r} is not allowed")]) from None
+                                     f"{character!r} is not allowed")]) from None
     except yaml.YAMLError as error:
         message = " ".join(str(error).split())
         raise ScenarioError([Problem(name, None, "", f"malformed YAML: {message}")]) from None
