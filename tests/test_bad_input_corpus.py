@@ -280,3 +280,20 @@ def test_a_scenario_named_like_markup_or_a_path_runs_and_stays_under_results(
     assert code == 0, err
     assert (tmp_path / "results" / "x" / "manifest.json").exists()
     assert not (tmp_path.parent / "x").exists()
+
+
+def test_when_every_replication_fails_the_command_shows_the_first_error(
+        tmp_path, monkeypatch, capsys):
+    from sim.models import markov
+
+    def broken(scenario, seed, *, events=False):
+        raise ValueError("the chain has no customers")
+
+    monkeypatch.setattr(markov, "simulate", broken)
+    path = _write(tmp_path, "m.yaml", MARKOV)
+    code, _, err = run_cli(["run", path, "-w", "1", "--out", tmp_path / "b"], capsys)
+    assert code == 1
+    [line] = err.splitlines()
+    assert line == (f"dyadsim: every replication failed; the first, replication 0: ValueError: "
+                    f"the chain has no customers (tracebacks in {tmp_path / 'b'}/manifest.json); "
+                    f"after a fix, rerun with: dyadsim run --resume {tmp_path / 'b'}")

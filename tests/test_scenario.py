@@ -214,3 +214,54 @@ def test_json_schema_documents_fields_with_descriptions():
     markov = schema["$defs"]["MarkovConfig"]["properties"]
     assert all("description" in field for field in markov.values())
     assert schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("name", ["baseline", "baseline.yaml"])
+def test_extends_finds_a_bundled_scenario_by_name_from_any_folder(write_yaml, name):
+    child = write_yaml("mine.yaml", f"""
+        extends: {name}
+        name: mine
+        lifecycle:
+          market:
+            suppliers: {{count: 5}}
+        """)
+    scenario = load_scenario(child)
+    baseline = load_scenario("baseline")
+    assert scenario.name == "mine" and scenario.model == "lifecycle"
+    assert scenario.lifecycle.market.suppliers.count == 5
+    assert scenario.lifecycle.market.buyers == baseline.lifecycle.market.buyers
+    assert scenario.horizon == baseline.horizon
+
+
+def test_a_file_next_to_the_scenario_comes_before_a_bundled_one(write_yaml, small_markov):
+    write_yaml("baseline.yaml", small_markov.read_text())
+    child = write_yaml("child.yaml", "extends: baseline\nname: child\n")
+    assert problems_of(child)[0].startswith(f"{child}:1: extends: no such file or bundled")
+    child = write_yaml("child.yaml", "extends: baseline.yaml\nname: child\n")
+    assert load_scenario(child).model == "markov"
+
+
+def test_extends_out_of_the_folder_needs_the_users_permission(tmp_path, write_yaml,
+                                                               small_markov, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    secret = elsewhere / "secret.yaml"
+    secret.write_text(small_markov.read_text() + "api_token: hunter2-very-secret\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    child = project / "child.yaml"
+    for target in (str(secret), "../elsewhere/secret.yaml"):
+        child.write_text(f"extends: {target}\nname: child\n")
+        [line] = problems_of(child)
+        assert line.startswith(f"{child}:1: extends: ")
+        assert "outside the current folder and the scenario's" in line
+        assert "DYADSIM_EXTENDS_ANYWHERE=1" in line
+    # allowed on request; the foreign file's key is named, its value is not repeated
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(child, extends_anywhere=True)
+    assert "hunter2" not in str(caught.value)
+    assert [p.path for p in caught.value.problems] == ["api_token"]
+    monkeypatch.setenv("DYADSIM_EXTENDS_ANYWHERE", "1")
+    [line] = problems_of(child)
+    assert line.endswith("api_token: unknown key 'api_token'")
