@@ -36,7 +36,11 @@ def _resolve(node: dict) -> dict:
 
 
 def _is_distribution(node: dict) -> bool:
-    return "oneOf" in node and "discriminator" in node
+    """A random quantity: one of the distributions (or a bare number standing for a constant)."""
+    members = node.get("oneOf", []) + node.get("anyOf", [])
+    if any(_resolve(m).get("title") in ("Constant", "PartialConstant") for m in members):
+        return True
+    return any(_is_distribution(member) for member in members)
 
 
 def numeric_fields(node: dict, path: tuple = ()):

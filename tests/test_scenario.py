@@ -235,10 +235,10 @@ def test_extends_finds_a_bundled_scenario_by_name_from_any_folder(write_yaml, na
 
 def test_a_file_next_to_the_scenario_comes_before_a_bundled_one(write_yaml, small_markov):
     write_yaml("baseline.yaml", small_markov.read_text())
-    child = write_yaml("child.yaml", "extends: baseline\nname: child\n")
-    assert problems_of(child)[0].startswith(f"{child}:1: extends: no such file or bundled")
     child = write_yaml("child.yaml", "extends: baseline.yaml\nname: child\n")
-    assert load_scenario(child).model == "markov"
+    assert load_scenario(child).model == "markov"  # the file beside it
+    child = write_yaml("child.yaml", "extends: baseline\nname: child\n")
+    assert load_scenario(child).model == "lifecycle"  # no file 'baseline': the bundled one
 
 
 def test_extends_out_of_the_folder_needs_the_users_permission(tmp_path, write_yaml,
