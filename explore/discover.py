@@ -56,7 +56,12 @@ class Condition:
 
 
 def parse_where(text: str) -> Condition:
-    """Read ``"METRIC > X"`` (also ``>=``, ``<``, ``<=``); ValueError with a one-line message."""
+    """Read ``"METRIC > X"`` (also ``>=``, ``<``, ``<=``); ValueError with a one-line message.
+
+    >>> condition = parse_where("reached_final >= 2")
+    >>> condition.metric, condition.op, condition.threshold
+    ('reached_final', '>=', 2.0)
+    """
     match = _WHERE.match(text)
     if not match:
         raise ValueError(f"--where {text!r}: write METRIC > NUMBER (or >=, <, <=), for example "

@@ -172,8 +172,15 @@ class ParameterSpace:
 
 
 def plain_name(path: str) -> str:
-    """A parameter's plain name from its path: ``distance_tolerance.mean`` -> ``distance
-    tolerance (mean)``, ``adaptation_hurdle`` -> ``adaptation hurdle``."""
+    """A parameter's plain name from its scenario path.
+
+    >>> plain_name("lifecycle.policy.adaptation_hurdle")
+    'adaptation hurdle'
+    >>> plain_name("lifecycle.market.buyers.distance_tolerance.mean")
+    'distance tolerance (mean)'
+    >>> plain_name("markov.reward[0]")
+    'reward[0]'
+    """
     parts = path.split(".")
     base, bracket, index = parts[-1].partition("[")
     last = base.replace("_", " ") + bracket + index
@@ -237,7 +244,11 @@ Validator = Callable[[list[str]], None]
 
 
 def yaml_number(value: float) -> str:
-    """A number as YAML reads it back as that number (``1e-05`` would stay text)."""
+    """A number written so that YAML reads it back as that number.
+
+    >>> yaml_number(1e-05), yaml_number(250.0), yaml_number(0.25)
+    ('1.0e-05', '250', '0.25')
+    """
     if float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     text = repr(float(value))

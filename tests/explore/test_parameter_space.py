@@ -126,3 +126,12 @@ def test_numbers_are_written_so_yaml_reads_them_back_as_numbers():
 
     for value in (1e-05, 0.1, 3.0, 250.5, 1e20, -2.5e-7):
         assert yaml.safe_load(yaml_number(value)) == value
+
+
+def test_an_infinite_bound_is_refused_at_its_line(write_yaml):
+    file = write_yaml("s.yaml", """
+        parameters:
+          markov.discount_rate: {bounds: [0.1, .inf]}
+        """)
+    assert problems_of(lambda: load_space(file)) == [
+        f"{file}:2: markov.discount_rate.bounds[1]: must be a finite number, got inf"]
