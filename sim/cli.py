@@ -19,7 +19,7 @@ import typer
 
 from sim.cli_common import BadInput, err
 from sim.executors import ExecutorError
-from sim.results import BundleError, describe_error
+from sim.results import BundleError, RunFailed, describe_error
 from sim.scenario import ScenarioError
 
 try:  # Typer vendors its own copy of click in recent releases
@@ -71,6 +71,11 @@ def main(argv: list[str] | None = None) -> None:
     except (BundleError, ExecutorError) as error:
         err.print(f"dyadsim: {error}")
         code = 2
+    except RunFailed as failed:
+        where = (f" (tracebacks in {failed.path / 'manifest.json'}); after a fix, rerun with: "
+                 f"dyadsim run --resume {failed.path}") if failed.path else ""
+        err.print(f"dyadsim: {failed}{where}")
+        code = 1
     except OSError as error:  # a folder that cannot be written, a full disk ...
         err.print(f"dyadsim: {describe_error(error)}")
         code = 2

@@ -68,7 +68,7 @@ def run(
 ) -> None:
     """Run the replications of a scenario and write a results bundle."""
     import sim
-    from sim.runner import RunFailed, RunInterrupted
+    from sim.runner import RunInterrupted
 
     kind = _executor_kind(executor, scheduler)
     progress = progress_bar(quiet)
@@ -95,11 +95,6 @@ def run(
                   f"replications in {stop.results.path}; finish with: "
                   f"dyadsim run --resume {stop.results.path}")
         raise typer.Exit(130) from None
-    except RunFailed as failed:
-        where = f" (tracebacks in {failed.path / 'manifest.json'}); after a fix, rerun with: " \
-                f"dyadsim run --resume {failed.path}" if failed.path else ""
-        err.print(f"dyadsim: {failed}{where}")
-        raise typer.Exit(1) from None
     _print_run_summary(results)
     if results.manifest["status"] != "complete":
         raise typer.Exit(1)

@@ -23,7 +23,6 @@ shared storage can read them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -36,21 +35,45 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.shards import RECORD, describe_parquet, run_identity, shard_problem
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX: runs are not locked
     fcntl = None
 
-__all__ = ["TABLES", "Bundle", "BundleError", "Results", "default_folder", "fresh_folder",
-           "load_results", "run_identity"]
+__all__ = ["TABLES", "Bundle", "BundleError", "Results", "RunFailed", "default_folder",
+           "fresh_folder", "load_results", "run_identity"]
 
 TABLES = ("pairs", "timeseries", "events")
-RECORD = "record.json"
 LOCK = ".lock"
 
 
 class BundleError(Exception):
     """A results folder cannot be used as asked (exists, is not a bundle, ...)."""
+
+
+class RunFailed(Exception):
+    """No replication succeeded; the message gives the first failure's error.
+
+    ``manifest`` lists every failure with its traceback; ``path`` is the
+    bundle (None without one), which :func:`resume` can complete after a fix.
+    """
+
+    def __init__(self, manifest: dict, path: Path | None):
+        self.manifest, self.path = manifest, path
+        first = manifest["failures"][0] if manifest["failures"] else None
+        message = "every replication failed"
+        if first:
+            message += f"; the first, replication {first['replication']}: " \
+                       f"{_last_line(first['traceback'])}"
+        super().__init__(message)
+
+
+def _last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else text
+
 
 
 @dataclass
@@ -116,17 +139,6 @@ def default_folder(name: str, prefix: str = "") -> Path:
     """
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", prefix + name).strip("-.")
     return Path("results") / (slug[:100] or "scenario")
-
-
-def run_identity(manifest: dict) -> str:
-    """A short fingerprint of what a run simulates (scenario, seed, events).
-
-    Two runs with the same identity produce the same shard for the same
-    replication; a shard with another identity is foreign to the bundle.
-    """
-    keys = {name: manifest.get(name) for name in ("scenario", "seed", "events")}
-    text = json.dumps(keys, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _temporary(path: Path) -> Path:
@@ -277,8 +289,8 @@ class Bundle:
         try:
             for name, table in tables.items():
                 table.to_parquet(tmp / f"{name}.parquet", index=False)
-            record = {"replication": replication, "run": identity,
-                      "tables": {name: _describe(tmp / f"{name}.parquet") for name in tables}}
+            described = {name: describe_parquet(tmp / f"{name}.parquet") for name in tables}
+            record = {"replication": replication, "run": identity, "tables": described}
             _write_json(tmp / RECORD, record)  # last: a shard with a record is whole
             if target.exists():
                 shutil.rmtree(target)
@@ -299,7 +311,7 @@ class Bundle:
             if replication >= total:
                 problems[replication] = "not a replication of this run"
                 continue
-            problem = _shard_problem(self.shard(replication), replication, identity)
+            problem = shard_problem(self.shard(replication), replication, identity)
             if problem:
                 problems[replication] = problem
             else:
@@ -363,47 +375,6 @@ class Bundle:
         summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
         return Results(manifest, tables["pairs"], tables["timeseries"], tables.get("events"),
                        summary, self.path)
-
-
-def _describe(file: Path) -> dict:
-    """Row count and column types of a parquet file, as its shard record keeps them."""
-    import pyarrow.parquet as pq
-
-    parquet = pq.ParquetFile(file)
-    return {"rows": parquet.metadata.num_rows,
-            "columns": [[f.name, str(f.type)] for f in parquet.schema_arrow]}
-
-
-def _shard_problem(folder: Path, replication: int, identity: str) -> str | None:
-    """Why the shard in ``folder`` cannot be used, or None when it is whole and ours."""
-    try:
-        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return "incomplete (no record)"
-    except (OSError, ValueError):
-        return "unreadable record"
-    if not isinstance(record, dict) or record.get("replication") != replication:
-        return "record of another replication"
-    if identity and record.get("run") != identity:
-        return "written by another run (other scenario, seed or events)"
-    expected = record.get("tables")
-    if not isinstance(expected, dict) or not {"pairs", "timeseries"} <= set(expected):
-        return "record lists no tables"
-    present = {p.stem for p in folder.glob("*.parquet")}
-    if present != set(expected):
-        missing = sorted(set(expected) - present) or sorted(present - set(expected))
-        return f"tables do not match its record ({', '.join(missing)})"
-    for name, described in expected.items():
-        try:
-            actual = _describe(folder / f"{name}.parquet")
-        except Exception as error:
-            return f"{name}.parquet unreadable ({type(error).__name__})"
-        if actual["rows"] != described.get("rows"):
-            return (f"{name}.parquet has {actual['rows']} rows, "
-                    f"its record says {described.get('rows')}")
-        if actual["columns"] != described.get("columns"):
-            return f"{name}.parquet columns differ from its record"
-    return None
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -33,7 +33,14 @@ import pandas as pd
 from sim.engine import replication_seed
 from sim.executors import ExecutorError, connect, outcomes
 from sim.models import get_model
-from sim.results import Bundle, BundleError, Results, describe_error, run_identity
+from sim.results import (
+    Bundle,
+    BundleError,
+    Results,
+    RunFailed,
+    describe_error,
+    run_identity,
+)
 from sim.scenario import MAX_REPLICATIONS, Scenario, load_scenario, validate
 from sim.version import __version__
 
@@ -73,28 +80,6 @@ class RunInterrupted(KeyboardInterrupt):
     def __init__(self, results: Results):
         super().__init__("run interrupted")
         self.results = results
-
-
-class RunFailed(Exception):
-    """No replication succeeded; the message gives the first failure's error.
-
-    ``manifest`` lists every failure with its traceback; ``path`` is the
-    bundle (None without one), which :func:`resume` can complete after a fix.
-    """
-
-    def __init__(self, manifest: dict, path: Path | None):
-        self.manifest, self.path = manifest, path
-        first = manifest["failures"][0] if manifest["failures"] else None
-        message = "every replication failed"
-        if first:
-            message += f"; the first, replication {first['replication']}: " \
-                       f"{_last_line(first['traceback'])}"
-        super().__init__(message)
-
-
-def _last_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    return lines[-1] if lines else text
 
 
 def run(

@@ -25,7 +25,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "engine": (("sim.engine",), ("base",)),
     "models": (("sim.models", "sim.models.*"), ("engine",)),
     "scenario": (("sim.scenario", "sim.scenario_schema"), ("models",)),
-    "results": (("sim.results",), ("base",)),
+    "results": (("sim.results", "sim.shards"), ("base",)),
     "runner": (("sim", "sim.runner", "sim.executors", "sim.pool"), ("scenario", "results")),
     "analysis": (("analysis", "analysis.*"), ("results",)),
     "reproduce": (("reproduce", "reproduce.*"), ("runner", "analysis")),
@@ -237,7 +237,7 @@ def test_importing_the_analysis_loads_no_model_and_no_runner():
 def test_importing_the_api_or_the_bundle_loads_nothing_else():
     assert _under(loaded_after("import sim"), "sim") == {"sim", "sim.version"}
     assert _under(loaded_after("import sim.results"), "sim") == {"sim", "sim.version",
-                                                                  "sim.results"}
+                                                                  "sim.results", "sim.shards"}
     assert "sim.runner" in loaded_after("import sim; sim.run")
 
 
