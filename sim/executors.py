@@ -97,6 +97,7 @@ def _futures(executor: Executor, task, todo, failure, workers, timeout, stop: St
                 break
             if stop.stopping.is_set():
                 queue.clear()
+                stop.notice(len(running))
             while queue and len(running) < workers:
                 replication = queue.pop()
                 running[executor.submit(task, replication)] = (replication, time.monotonic())

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import logging
 import multiprocessing
 import os
 import signal
@@ -33,6 +34,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
 __all__ = ["PoolError", "Stop", "WorkerPool"]
+
+log = logging.getLogger(__name__)
 
 POLL = 0.2
 """Seconds between checks of the stop flags while waiting on workers."""
@@ -52,9 +55,18 @@ class Stop:
     stopping: threading.Event = field(default_factory=threading.Event)
     cancelling: threading.Event = field(default_factory=threading.Event)
 
+    announced: bool = False
+
     def interrupt(self) -> None:
         """One Ctrl-C: stop starting replications, or (the second time) cancel running ones."""
         (self.cancelling if self.stopping.is_set() else self.stopping).set()
+
+    def notice(self, running: int) -> None:
+        """Say once (outside the signal handler) what the first Ctrl-C does to ``running``."""
+        if self.stopping.is_set() and not self.announced and running:
+            self.announced = True
+            log.warning("stopping: %d running replications finish and are kept; press Ctrl-C "
+                        "again to cancel them", running)
 
 
 @dataclass
@@ -93,6 +105,7 @@ class WorkerPool:
                     break
                 if stop.stopping.is_set():
                     queue.clear()
+                    stop.notice(sum(w.replication is not None for w in pool))
                 self._dispatch(pool, queue)
                 ready = wait([w.conn for w in pool] + [w.process.sentinel for w in pool],
                              timeout=self._wait_time(pool))

@@ -91,7 +91,7 @@ def test_the_scenario_gives_the_default_time_limit(write_yaml, small_markov):
 
 
 def test_second_ctrl_c_cancels_a_hanging_replication(small_markov, tmp_path, monkeypatch,
-                                                     markers):
+                                                     markers, caplog):
     monkeypatch.setattr(sim.runner, "run_replication", fault_hooks.hangs_in_replication_1)
 
     def press_ctrl_c_twice():
@@ -108,6 +108,7 @@ def test_second_ctrl_c_cancels_a_hanging_replication(small_markov, tmp_path, mon
     manifest = stopped.value.results.manifest
     assert manifest["status"] == "partial"
     assert 1 in manifest["missing"] and manifest["failures"] == []
+    assert "finish and are kept; press Ctrl-C again to cancel them" in caplog.text
     assert multiprocessing.active_children() == []
 
 
