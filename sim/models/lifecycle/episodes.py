@@ -57,22 +57,65 @@ def order_episode(market: LifecycleMarket, pair: Pair, value: float) -> None:
     parameters from the market's flat copies and keeps to local variables.
     """
     now = market.env.now
-    buyer, supplier = pair.buyer, pair.supplier
-    revenue = value * supplier.price
+    revenue = _book_revenue(market, pair, value * pair.supplier.price, now)
+    alpha, beta = pair.alpha, pair.beta
+    goodwill_before = pair.goodwill
+    commitment_before = pair.commitment_buyer
+    satisfaction = pair.satisfaction
+    fit, success = _outcome(market, pair)
+    pair.episodes += 1
+    trust_after_order = math.nan
+    resolved = True
+    if success:
+        pair.alpha = alpha + 1.0
+        pair.history += 1.0
+        pair.update_goodwill(market.goodwill_history)
+        delivered = value_of_success(fit, pair.supplier.price)
+        cause = "success"
+    else:
+        pair.beta = beta + 1.0
+        pair.failures += 1
+        delivered, cause = 0.0, "failure"
+        friction = working_friction(pair)
+        if market.episode_draws.uniform() >= 0.8 * pair.supplier.problem_solving * (
+            1.0 - friction
+        ):
+            cause = "failure_conflict"
+            trust_after_order = pair.trust
+            resolved = conflict(market, pair, now, friction)
+            if not resolved:
+                delivered = -0.3
+    _feel(market, pair, delivered)
+    stage = pair.stage
+    if stage >= DEVELOPMENT:
+        market.sourcing.allocate(pair.buyer)
+    elif stage == EARLY:
+        market.relationships.post(pair, (EPISODE,))
+    update_commitment(market, pair)
+    if market.log.enabled:
+        trust_before = formulas.trust(alpha, beta, goodwill_before, pair.goodwill_weight)
+        _record_order(market, pair, cause, revenue, fit, (trust_before, trust_after_order),
+                      satisfaction, commitment_before, resolved)
+    if delivered < 0.0:
+        market.relationships.post(pair, (PROBLEM,))
+
+
+def _book_revenue(market: LifecycleMarket, pair: Pair, revenue: float, now: float) -> float:
+    """Book the order's revenue and cost to serve; the order removes some social distance."""
     market.buyer_spend += revenue
-    if supplier.entrant:
+    if pair.supplier.entrant:
         market.spend_entrants += revenue
     else:
         market.spend_incumbents += revenue
     social = pair.social
     book_order(market, pair, revenue, market.handling_cost * (0.5 + social), now)
     pair.social = social * market.social_keep
+    return revenue
 
-    alpha, beta = pair.alpha, pair.beta
-    goodwill_before = pair.goodwill
-    commitment_before = pair.commitment_buyer
-    satisfaction = pair.satisfaction
-    offering, requirements = pair.offering, buyer.requirements
+
+def _outcome(market: LifecycleMarket, pair: Pair) -> tuple[float, bool]:
+    """The offering's fit now, and whether the order goes well (one draw)."""
+    offering, requirements = pair.offering, pair.buyer.requirements
     # formulas.fit and formulas.success_probability, inlined: this runs for
     # every order (tests/lifecycle/test_lifecycle_formulas.py holds them equal).
     fit = 1.0 - math.hypot(
@@ -81,55 +124,41 @@ def order_episode(market: LifecycleMarket, pair: Pair, value: float) -> None:
     if fit < 0.0:
         fit = 0.0
     success = market.episode_draws.uniform() < (
-        supplier.quality
+        pair.supplier.quality
         * (1.0 - market.fit_weight * (1.0 - fit))
         * (1.0 - market.technology_weight * pair.technological)
         * (1.0 - market.time_weight * pair.time_distance)
     )
-    pair.episodes += 1
-    if success:
-        pair.alpha = alpha + 1.0
-        history = pair.history + 1.0
-        pair.history = history
-        pair.goodwill = history / (history + market.goodwill_history) * pair.care
-        delivered = value_of_success(fit, supplier.price)
-        cause = "success"
-    else:
-        pair.beta = beta + 1.0
-        pair.failures += 1
-        delivered = 0.0
-        cause = "failure"
-        friction = working_friction(pair)
-        if market.episode_draws.uniform() >= 0.8 * supplier.problem_solving * (1.0 - friction):
-            cause = "failure_conflict"
-            trust_after_order = pair.trust
-            resolved = conflict(market, pair, now, friction)
-            if not resolved:
-                delivered = -0.3
-    felt = 0.5 + delivered - buyer.expectation
+    return fit, success
+
+
+def _feel(market: LifecycleMarket, pair: Pair, delivered: float) -> None:
+    """Satisfaction and preference follow the value the order delivered."""
+    satisfaction = pair.satisfaction
+    felt = 0.5 + delivered - pair.buyer.expectation
     felt = 0.0 if felt < 0.0 else 1.0 if felt > 1.0 else felt
     pair.satisfaction = satisfaction + market.satisfaction_memory * (felt - satisfaction)
     pair.preference = update_preference(pair.preference, delivered, market.choice_gamma)
-    stage = pair.stage
-    if stage >= DEVELOPMENT:
-        market.sourcing.allocate(buyer)
-    elif stage == EARLY:
-        market.relationships.post(pair, (EPISODE,))
-    update_commitment(market, pair)
-    if market.log.enabled:
-        weight = pair.goodwill_weight
-        market.relationships.record(
-            pair, EventKind.EPISODE, cause, amount=revenue,
-            trust_before=formulas.trust(alpha, beta, goodwill_before, weight),
-            trust_after=trust_after_order if cause == "failure_conflict" else pair.trust,
-            satisfaction_before=satisfaction, satisfaction_after=pair.satisfaction,
-            commitment_before=commitment_before, commitment_after=pair.commitment_buyer,
-            fit_before=fit, fit_after=fit,
-        )
-        if cause == "failure_conflict":
-            _record_conflict(market, pair, resolved, trust_after_order)
-    if delivered < 0.0:
-        market.relationships.post(pair, (PROBLEM,))
+
+
+def _record_order(
+    market: LifecycleMarket, pair: Pair, cause: str, revenue: float, fit: float,
+    trust: tuple[float, float], satisfaction: float, commitment: float, resolved: bool,
+) -> None:
+    """Record the order (and its conflict): ``trust`` before the order and, after a
+    conflict, right after the order (before the conflict is handled)."""
+    trust_before, trust_after_order = trust
+    conflicted = cause == "failure_conflict"
+    market.relationships.record(
+        pair, EventKind.EPISODE, cause, amount=revenue,
+        trust_before=trust_before,
+        trust_after=trust_after_order if conflicted else pair.trust,
+        satisfaction_before=satisfaction, satisfaction_after=pair.satisfaction,
+        commitment_before=commitment, commitment_after=pair.commitment_buyer,
+        fit_before=fit, fit_after=fit,
+    )
+    if conflicted:
+        _record_conflict(market, pair, resolved, trust_after_order)
 
 
 def conflict(market: LifecycleMarket, pair: Pair, now: float, friction: float) -> bool:

@@ -41,16 +41,8 @@ class Market:
         self.policy = config.policy
         self.horizon = float(scenario.horizon)
         self.env = simpy.Environment()
-        streams = Streams(seed)
-        self.streams = streams
-        self.marketing_draws = Draws(streams["marketing"])
-        self.order_draws = Draws(streams["orders"])
-        self.episode_draws = Draws(streams["episodes"])
-        self.requirement_draws = Draws(streams["requirements"])
-        self.turnover_draws = Draws(streams["turnover"])
-        self.decision_draws = Draws(streams["decisions"])
-        self.population_draws = Draws(streams["population"])
-        self.entry_draws = Draws(streams["entry"])
+        self.streams = Streams(seed)
+        self._draws_per_purpose()
         self.log = EventLog(events, EVENT_COLUMNS)
         self.delta = math.log1p(self.economics.discount_rate)
         self.delta_per_week = self.delta / WEEKS_PER_YEAR
@@ -59,24 +51,11 @@ class Market:
             attention.pre, attention.early, attention.development,
             attention.long_term, attention.final,
         )
+        reviews = self.rel.review_interval
         self.review_by_stage = (
-            math.inf, self.rel.review_interval.early, self.rel.review_interval.development,
-            self.rel.review_interval.long_term, self.rel.review_interval.final,
+            math.inf, reviews.early, reviews.development, reviews.long_term, reviews.final,
         )
-        # Flat copies of the parameters read on every order.
-        rel = self.rel
-        self.fit_scale = rel.orders.fit_scale
-        self.fit_weight = rel.orders.fit_weight
-        self.technology_weight = rel.orders.technology_weight
-        self.time_weight = rel.orders.time_weight
-        self.social_keep = 1.0 - rel.orders.social_learning
-        self.satisfaction_memory = rel.satisfaction.memory
-        self.choice_gamma = rel.choice.gamma
-        self.choice_beta = rel.choice.beta
-        self.trial_share = rel.trial.share
-        self.goodwill_history = rel.trust.goodwill_history
-        self.care_step = rel.trust.care_step
-        self.handling_cost = self.economics.handling_cost
+        self._flat_parameters()
         self.buyers: list[Buyer] = []
         self.suppliers: list[Supplier] = []
         self.cumulative_value = 0.0
@@ -94,6 +73,34 @@ class Market:
         self.sourcing = Sourcing(self)
         population.populate(self)
         self.sampler = Sampler(self, float(scenario.sample_every))
+
+    def _draws_per_purpose(self) -> None:
+        """One stream of draws per purpose, so each purpose's numbers stay put."""
+        streams = self.streams
+        self.marketing_draws = Draws(streams["marketing"])
+        self.order_draws = Draws(streams["orders"])
+        self.episode_draws = Draws(streams["episodes"])
+        self.requirement_draws = Draws(streams["requirements"])
+        self.turnover_draws = Draws(streams["turnover"])
+        self.decision_draws = Draws(streams["decisions"])
+        self.population_draws = Draws(streams["population"])
+        self.entry_draws = Draws(streams["entry"])
+
+    def _flat_parameters(self) -> None:
+        """Flat copies of the parameters read on every order (attribute chains cost time)."""
+        rel = self.rel
+        self.fit_scale = rel.orders.fit_scale
+        self.fit_weight = rel.orders.fit_weight
+        self.technology_weight = rel.orders.technology_weight
+        self.time_weight = rel.orders.time_weight
+        self.social_keep = 1.0 - rel.orders.social_learning
+        self.satisfaction_memory = rel.satisfaction.memory
+        self.choice_gamma = rel.choice.gamma
+        self.choice_beta = rel.choice.beta
+        self.trial_share = rel.trial.share
+        self.goodwill_history = rel.trust.goodwill_history
+        self.care_step = rel.trust.care_step
+        self.handling_cost = self.economics.handling_cost
 
     # -- running ---------------------------------------------------------------
 
