@@ -90,6 +90,7 @@ class ScenarioModel:
     def evaluate(self, values: Mapping[str, float], seed: int, replication: int
                  ) -> dict[str, float]:
         import sim
+        from sim.models import get_model
         from sim.results import Results
         from sim.runner import run_replication
 
@@ -99,6 +100,9 @@ class ScenarioModel:
             raise PointFailed(outcome.error)
         manifest = {"scenario": scenario.model_dump(mode="json", by_alias=True),
                     "model": scenario.model}
+        vocabulary = getattr(get_model(scenario.model), "VOCABULARY", None)
+        if vocabulary is not None:  # as a run's manifest: stages and end reasons by name
+            manifest["vocabulary"] = vocabulary
         results = Results(manifest, outcome.tables["pairs"], outcome.tables["timeseries"])
         return _metrics_of(results, self.metrics)
 

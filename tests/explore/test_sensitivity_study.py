@@ -114,3 +114,22 @@ def test_the_report_ranks_parameters_by_their_plain_names(markov_space, tmp_path
     assert page.index("margin per period") < page.index("customers simulated")
     assert (tmp_path / "s" / "plots" / "morris_customer_value.png").exists()
 
+
+
+def test_a_point_reports_the_same_metrics_as_a_run_of_that_scenario(tmp_path):
+    # A metric means the same in a study as in every report: the replication's key metrics
+    # of a point equal those of sim.run on the scenario with the point's values.
+    import sim
+    from analysis.metrics import replication_metrics
+    from explore.models import ScenarioModel
+
+    base = ["lifecycle.market.buyers.count=40", "horizon=3 years"]
+    values = {"lifecycle.policy.adaptation_hurdle": 0.45}
+    model = ScenarioModel("baseline", "baseline", tuple(base))
+    point = model.evaluate(values, 7, 1)
+    scenario = sim.load_scenario("baseline", [*base, "lifecycle.policy.adaptation_hurdle=0.45"])
+    run = replication_metrics(sim.run(scenario, replications=2, seed=7, workers=1))
+    expected = run.loc[1].dropna().to_dict()
+    assert {"reached_long_term", "reached_development", "mean_duration"} <= set(expected)
+    assert {k: v for k, v in point.items() if k in expected} == pytest.approx(expected)
+    assert set(expected) <= set(point)
