@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Callable
 
@@ -18,6 +19,9 @@ def serve(scenario: str = "baseline", port: int = 0,
     ``port`` 0 takes a free port. ``on_ready`` is called with the app's
     address once the port is bound, before requests are answered.
     """
+    # The framework can trace itself through OpenTelemetry when a collector is set up on
+    # the machine; a classroom sends nothing anywhere.
+    os.environ.setdefault("SHINY_OTEL_COLLECT", "none")
     import uvicorn
 
     from classroom.app import build_app

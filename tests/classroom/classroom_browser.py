@@ -109,6 +109,26 @@ def wait_for_views(page, change: str | None = None, scenario: str | None = None,
     page.wait_for_function(READY, arg=[change, scenario], timeout=timeout, polling=200)
 
 
+WATCH_PROGRESS = """() => {
+  window.progressSeen = [];
+  new MutationObserver(() => {
+    for (const message of document.querySelectorAll('.shiny-progress-notification')) {
+      window.progressSeen.push(message.innerText);
+    }
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def watch_progress(page) -> None:
+    """Record every progress message the page shows from now on (``progress_seen``)."""
+    page.evaluate(WATCH_PROGRESS)
+
+
+def progress_seen(page) -> list[str]:
+    """The progress messages shown since :func:`watch_progress`."""
+    return page.evaluate("() => window.progressSeen")
+
+
 def move_slider(page, name: str, fraction: float) -> None:
     """Click slider ``name`` at ``fraction`` of its length, as a lecturer would."""
     line = page.locator(f".shiny-input-container:has(#{name}) .irs-line")

@@ -52,8 +52,11 @@ def test_more_distance_shows_more_early_endings_and_fewer_developed(page):
     funnel_before = page.locator("#funnel_changed img").get_attribute("src")
     assert early_before[0] == early_before[1]  # nothing moved yet: the runs are the same
 
+    driver.watch_progress(page)
     driver.move_slider(page, "distance", 0.9)
     driver.wait_for_views(page, change="lifecycle.market.suppliers.culture")
+    assert any("Running your change" in text and "of 4 replications" in text
+               for text in driver.progress_seen(page))
 
     early_after = driver.shown(page, "early_endings")
     developed_after = driver.shown(page, "reached_development")
