@@ -226,6 +226,13 @@ def _execute(scenario, manifest, bundle, done, workers, dask, progress) -> Resul
         interrupted = True
     except OSError as error:  # the disk is full or the folder went away: keep what is written
         interrupted, disk_error = True, error
+    except ExecutorError:  # the workers cannot run at all: leave the bundle resumable
+        if bundle is not None:
+            manifest.update(status="partial", finished=_now())
+            _record_done(manifest, sorted(finished - set(failures)))
+            with contextlib.suppress(OSError):
+                bundle.write_manifest(manifest)
+        raise
     finally:
         running.close()
 

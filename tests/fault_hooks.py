@@ -31,3 +31,8 @@ def hangs_in_replication_1(scenario, seed, replication, events):
         while True:
             time.sleep(1)
     return run_replication(scenario, seed, replication, events)
+
+
+def exits_on_start(conn, task, parent):
+    """A worker that ends before it can run anything (a script without a main guard)."""
+    raise SystemExit(3)

@@ -7,6 +7,7 @@ test checks that no worker process is left behind.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import signal
@@ -184,3 +185,19 @@ def test_workers_die_with_the_main_process(small_markov, tmp_path, monkeypatch, 
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
+
+
+def test_workers_that_die_as_they_start_stop_the_run_with_one_message(small_markov, tmp_path,
+                                                                       monkeypatch):
+    import sim.pool
+    from sim.executors import ExecutorError
+
+    monkeypatch.setattr(sim.pool, "_serve", fault_hooks.exits_on_start)
+    with pytest.raises(ExecutorError, match=r"worker processes stop as they start \(exit code 3\)"):
+        sim.run(small_markov, replications=4, workers=2, out=tmp_path / "b")
+    assert multiprocessing.active_children() == []
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["status"] == "partial" and manifest["missing"] == [0, 1, 2, 3]
+    monkeypatch.undo()
+    resumed = sim.resume(tmp_path / "b", workers=1)
+    assert resumed.manifest["status"] == "complete"
