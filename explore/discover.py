@@ -185,7 +185,7 @@ def _prim():
 def _choose(trajectory: pd.DataFrame, density: float) -> int:
     dense = trajectory.index[trajectory["density"] >= density]
     if len(dense) == 0:
-        return int(len(trajectory) - 1)
+        return int(trajectory["density"].astype(float).idxmax())
     return int(trajectory.loc[dense, "coverage"].idxmax())
 
 
