@@ -167,9 +167,25 @@ def list_scenarios() -> None:
     table = Table(show_header=True, box=None)
     table.add_column("scenario", style="bold", no_wrap=True)
     table.add_column("what it shows")
-    for name, description in bundled_scenarios():
+    listing = bundled_scenarios()
+    for name, description in listing:
         table.add_row(name, description)
     out.print(table)
+    out.print(claims_footnote(" ".join(description for _, description in listing)))
+
+
+def claims_footnote(text: str) -> str:
+    """What the claim codes cited in ``text`` (``C11``) stand for, in one paragraph."""
+    import re
+
+    from sim.models.lifecycle.vocabulary import CLAIMS
+
+    cited = sorted(set(re.findall(r"\bC\d+\b", text)) & set(CLAIMS), key=lambda c: int(c[1:]))
+    if not cited:
+        return ""
+    glossary = "; ".join(f"{code} {CLAIMS[code]}" for code in cited)
+    return (f"Codes such as C11 are the claims of the relationship lifecycle theory (Ford 1980) "
+            f"a scenario shows, realised as docs/model.md describes: {glossary}.")
 
 
 def story(
@@ -183,6 +199,9 @@ def story(
         min=0, help="which replication of the seed to tell")] = 0,
     overrides: Annotated[list[str] | None, typer.Option(
         "--set", help="override a scenario value: path.to.field=value (repeatable)")] = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="one line per event (default: orders that went well in a row share one)")
+    ] = False,
 ) -> None:
     """Tell the life of one relationship in plain words, week by week."""
     import sim
@@ -214,7 +233,7 @@ def story(
                            f"of seed {seed} (for example: {sample})")
     out.print(Text.assemble((loaded.name, "bold"), f": {buyer} and {supplier} "
                             f"(seed {seed}, replication {replication})"))
-    for line in tell_story(events, pairs, buyer, supplier):
+    for line in tell_story(events, pairs, buyer, supplier, full=full):
         out.print(line)
 
 

@@ -1,8 +1,12 @@
 """The life of one relationship in plain words, for teaching.
 
 ``pick_pair`` chooses a relationship worth telling (one that reached
-development or further); ``tell_story`` turns its events into one line per
-thing that happened: the week, what happened and what changed.
+development or further); ``tell_story`` turns its events into lines: the week,
+what happened and what changed. By default a run of orders that went well in
+a row is told in one line ("weeks 28.5-47.3: orders 5-9 went well"); every
+stage change, conflict, adaptation, decision, requirement shift, approach and
+order that went wrong keeps its own line. ``full=True`` gives one line per
+event.
 """
 
 from __future__ import annotations
@@ -72,7 +76,8 @@ def pick_pair(pairs: pd.DataFrame) -> tuple[str, str]:
 
 
 def _change(label: str, before: float, after: float) -> str:
-    if math.isnan(before) or math.isnan(after):
+    """``trust 0.62 -> 0.55``, or nothing when the value is unknown or did not move."""
+    if math.isnan(before) or math.isnan(after) or round(before, 2) == round(after, 2):
         return ""
     return f"{label} {before:.2f} -> {after:.2f}"
 
@@ -87,6 +92,17 @@ def _changes(row) -> str:
     ]
     parts = [part for part in parts if part]
     return f" ({', '.join(parts)})" if parts else ""
+
+
+def _drift(row) -> str:
+    """What a missed shift did to the fit: by chance the new needs may suit the offering better."""
+    if math.isnan(row.fit_before) or math.isnan(row.fit_after):
+        return ""
+    if row.fit_after > row.fit_before + 0.005:
+        return ", but by chance the new needs suit its unchanged offering better"
+    if row.fit_after < row.fit_before - 0.005:
+        return ", so its offering fits the buyer less"
+    return ""
 
 
 def _line(row, buyer: str, supplier: str) -> str | None:
@@ -118,9 +134,11 @@ def _line(row, buyer: str, supplier: str) -> str | None:
         return f"the conflict is {cause}{_changes(row)}"
     if kind == "requirement_shift":
         if cause == "noticed":
+            still = (", which still fits them less than before"
+                     if row.fit_after < row.fit_before - 0.005 else "")
             return f"{buyer}'s requirements shift; {supplier} notices and re-tailors its " \
-                   f"offering{_changes(row)}"
-        return f"{buyer}'s requirements shift; {supplier} misses it{_changes(row)}"
+                   f"offering{still}{_changes(row)}"
+        return f"{buyer}'s requirements shift; {supplier} misses it{_drift(row)}{_changes(row)}"
     if kind == "adaptation":
         side = supplier if cause == "supplier" else buyer
         return f"{side} adapts to the partner, investing {row.amount:.1f}{_changes(row)}"
@@ -141,14 +159,37 @@ def _line(row, buyer: str, supplier: str) -> str | None:
     return None
 
 
+def _is_good_order(row) -> bool:
+    return row.kind == "episode" and row.cause == "success"
+
+
+def _good_orders_line(run: list, first_order: int) -> str:
+    """One line for orders that went well in a row, with what they changed in all."""
+    start, end = run[0], run[-1]
+    parts = [
+        _change("trust", start.trust_before, end.trust_after),
+        _change("satisfaction", start.satisfaction_before, end.satisfaction_after),
+        _change("commitment", start.commitment_before, end.commitment_after),
+    ]
+    parts = [part for part in parts if part]
+    changed = f"; {', '.join(parts)}" if parts else ""
+    worth = sum(row.amount for row in run)
+    return (f"weeks {start.time:.1f}-{end.time:.1f}: orders {first_order}-"
+            f"{first_order + len(run) - 1} went well ({len(run)} orders worth {worth:.1f}"
+            f"{changed})")
+
+
 def tell_story(
-    events: pd.DataFrame, pairs: pd.DataFrame, buyer: str, supplier: str
+    events: pd.DataFrame, pairs: pd.DataFrame, buyer: str, supplier: str, *, full: bool = False
 ) -> list[str]:
-    """The life of the relationship between ``buyer`` and ``supplier``, one line per event.
+    """The life of the relationship between ``buyer`` and ``supplier``, in plain words.
 
     Each line starts with the week (``week 12.3: ...``), says what happened
     and what changed (``trust 0.62 -> 0.55``); stage changes give their reason
-    in words. Competitor entries during the relationship are included.
+    in words. Competitor entries during the relationship are included. Unless
+    ``full``, two or more orders that went well in a row share one line
+    (``weeks 28.5-47.3: orders 5-9 went well (...)``); every other event keeps
+    its own.
     """
     mine = pairs[(pairs["buyer"] == buyer) & (pairs["supplier"] == supplier)]
     if mine.empty:
@@ -156,11 +197,28 @@ def tell_story(
     first, last = float(mine["start"].min()), float(mine["end"].max())
     own = (events["buyer"] == buyer) & (events["supplier"] == supplier)
     entries = (events["kind"] == "entry") & events["time"].between(first, last)
-    lines = []
+    lines: list[str] = []
+    run: list = []
+    orders = 0
+
+    def close_run() -> None:
+        if len(run) == 1:
+            lines.append(f"week {run[0].time:.1f}: {_line(run[0], buyer, supplier)}")
+        elif run:
+            lines.append(_good_orders_line(run, orders - len(run) + 1))
+        run.clear()
+
     for row in events[own | entries].itertuples(index=False):
+        if not full and _is_good_order(row):
+            orders += 1
+            run.append(row)
+            continue
         text = _line(row, buyer, row.supplier if row.kind == "entry" else supplier)
         if text:
+            close_run()
             lines.append(f"week {row.time:.1f}: {text}")
+        orders += row.kind == "episode"
+    close_run()
     for row in mine.itertuples(index=False):
         if row.censored:
             lines.append(
