@@ -8,6 +8,7 @@ need and quietly return nothing when a column is missing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -88,6 +89,20 @@ def stages_of(results: Results) -> tuple[str, ...]:
 def end_reasons_of(results: Results) -> tuple[str, ...]:
     """Why the model's relationships can end, in its own order, from the manifest."""
     return tuple((results.manifest or {}).get("vocabulary", {}).get("end_reasons", ()))
+
+
+def claims_cited(results: Results, text: str) -> list[str]:
+    """Each claim code ``text`` cites (``C11``), explained from the manifest's vocabulary.
+
+    >>> results = Results({"vocabulary": {"claims": ["C11 lost interest misses requirements"]}},
+    ...                   None, None)
+    >>> claims_cited(results, "competitors win the accounts (C11).")
+    ['C11: lost interest misses requirements']
+    """
+    known = dict(item.split(" ", 1) for item in
+                 (results.manifest or {}).get("vocabulary", {}).get("claims", ()))
+    cited = dict.fromkeys(re.findall(r"\bC\d+\b", text))
+    return [f"{code}: {known[code]}" for code in cited if code in known]
 
 
 def stage_rank(stages: pd.Series, order: Sequence[str]) -> pd.Series:

@@ -20,7 +20,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import plots, tables
-from analysis.bundle import Source, as_results, model_of, scenario_name, stages_of
+from analysis.bundle import (
+    Source,
+    as_results,
+    claims_cited,
+    model_of,
+    scenario_name,
+    stages_of,
+)
 from analysis.metrics import key_figures, key_figures_json
 from analysis.templates import render
 from sim.results import Bundle, Results
@@ -171,6 +178,7 @@ def write_report(source: Source, out: str | Path | None = None) -> Path:
         title=f"dyadsim report: {scenario_name(results)}",
         name=scenario_name(results),
         description=" ".join(str(scenario.get("description", "")).split()),
+        claims=claims_cited(results, str(scenario.get("description", ""))),
         model=model_of(results) or "unknown",
         done=manifest.get("done", "-"), replications=manifest.get("replications", "-"),
         seed=manifest.get("seed", "-"), status=manifest.get("status", "-"),

@@ -72,6 +72,8 @@ PROVENANCE = """
 REPORT = """{% extends "base" %}{% block body %}
 <h1>{{ name }}</h1>
 <p class="lead">{{ description }}</p>
+{% if claims %}<p class="muted">The codes are claims of the relationship lifecycle theory
+(Ford 1980), realised as docs/model.md describes: {{ claims | join("; ") }}.</p>{% endif %}
 <p class="muted">{{ model }} model, {{ done }} of {{ replications }} replications,
 seed {{ seed }}, status {{ status }}.</p>
 

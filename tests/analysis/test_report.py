@@ -105,3 +105,15 @@ def test_mean_duration_in_the_summary_is_the_censoring_aware_one(lifecycle_bundl
     assert table["censored"].any()
     assert duration == pytest.approx(np.mean(per_replication))
     assert duration > observed.mean()  # cut-short pairs pull the naive mean down
+
+
+def test_report_explains_the_claim_codes_its_description_cites(lifecycle_bundle, tmp_path):
+    import dataclasses
+    import json as json_module
+
+    manifest = json_module.loads(json_module.dumps(lifecycle_bundle.manifest))
+    manifest["scenario"]["description"] = "Competitors win the neglected accounts (C11)."
+    cited = dataclasses.replace(lifecycle_bundle, manifest=manifest, path=None)
+    html = (write_report(cited, tmp_path)).read_text(encoding="utf-8")
+    assert "The codes are claims of the relationship lifecycle theory" in html
+    assert "C11: lost interest misses requirements." in html

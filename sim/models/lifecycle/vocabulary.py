@@ -112,8 +112,31 @@ STAGE_NAMES: tuple[str, ...] = tuple(stage.label for stage in Stage)
 ENDED = "ended"
 END_REASONS: tuple[str, ...] = tuple(reason.value for reason in EndReason)
 
+#: The claims of the theory the model realises (numbered as in the specification; each
+#: one's mechanism is in docs/model.md, "How each claim is realised"), by code. Scenario
+#: descriptions cite them ("(C11)"); reports and ``dyadsim list`` explain the codes with these.
+CLAIMS: dict[str, str] = {
+    "C1": "potential judged from information",
+    "C2": "interest from marketing or problems",
+    "C3": "distance stops a relationship",
+    "C4": "trial orders, views formed",
+    "C5": "early abandoned",
+    "C6": "alternatives",
+    "C7": "trust and volume grow together",
+    "C8": "costly adaptations held back",
+    "C9": "long-term commitment, switching costs",
+    "C10": "routine costs less",
+    "C11": "lost interest misses requirements",
+    "C12": "final: rare, stable, vulnerable to entry",
+    "C13": "ends at any stage",
+    "C14": "knowing the buyer",
+    "C15": "skills make management effective",
+    "C16": "forecasts against alternatives",
+}
+
 #: The lists a results bundle carries in its manifest, so analysis never copies them.
 VOCABULARY: dict[str, list[str]] = {
     "stages": list(STAGE_NAMES),
     "end_reasons": list(END_REASONS),
+    "claims": [f"{code} {title}" for code, title in CLAIMS.items()],
 }
