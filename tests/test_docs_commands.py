@@ -1,0 +1,149 @@
+"""Every ``dyadsim`` command the README and the docs show runs as written.
+
+The tour runs the commands in the order a reader meets them, in one working
+folder, so a command may use what an earlier one wrote (``results/baseline``).
+The bundled scenarios are swapped for small copies of themselves (same names,
+60 buyers, one year, two replications). Even so the tour makes some forty
+bundles with their reports and takes minutes, so it is in the slow run; the
+default run checks that every command is accepted by the command line as
+written, runs the quick ones (list, validate, schema) for real, and tells the
+stories on the real bundled market, whose relationships the README names.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from docs_commands import ROOT, Command, all_documented_commands
+
+from sim import extends as extends_module
+from sim import scenario as scenario_module
+
+COMMANDS = all_documented_commands()
+QUICK = [c for c in COMMANDS if c.args[0] in {"list", "validate", "schema"}]
+STORIES = [c for c in COMMANDS if c.args[0] == "story"]
+REPRODUCTIONS = [c for c in COMMANDS if c.args[0] == "reproduce"]
+TOUR = [c for c in COMMANDS if c not in STORIES and c not in REPRODUCTIONS]
+SMALL = {
+    "lifecycle": {"replications": 2, "horizon": 52.0,
+                  "lifecycle": {"market": {"buyers": {"count": 60}}}},
+    "markov": {"replications": 2, "markov": {"customers": 1000}},
+    "loyalty": {"replications": 2},
+}
+
+
+def _merge(base: dict, over: dict) -> dict:
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def small_copies(folder: Path) -> Path:
+    """Each bundled scenario, resolved, as a small market under its own name."""
+    folder.mkdir()
+    for path in sorted(scenario_module.bundled_dir().glob("*.yaml")):
+        scenario = scenario_module.load_scenario(path)
+        data = _merge(scenario.model_dump(mode="json", by_alias=True), SMALL[scenario.model])
+        (folder / path.name).write_text(yaml.safe_dump(data), encoding="utf-8")
+    return folder
+
+
+def run_command(command: Command, capsys) -> tuple[int, str, str]:
+    """Run one documented command in this process: (exit code, stdout, stderr)."""
+    from sim import cli
+
+    with pytest.raises(SystemExit) as stop:
+        cli.main(list(command.args))
+    captured = capsys.readouterr()
+    if command.stdout_to:
+        Path(command.stdout_to).write_text(captured.out, encoding="utf-8")
+    return stop.value.code, captured.out, captured.err
+
+
+@pytest.fixture
+def reader_folder(tmp_path, monkeypatch):
+    """A fresh working folder holding the files the README asks the reader to write."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "120")
+    for name, text in documented_files().items():
+        Path(name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def documented_files() -> dict[str, str]:
+    """The scenario files the README shows in full (a YAML block whose first line names it)."""
+    files = {}
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for block in re.findall(r"```yaml\n(.*?)```", text, flags=re.S):
+        first = block.splitlines()[0]
+        if first.startswith("# ") and first.endswith(".yaml"):
+            files[first[2:].strip()] = block
+    return files
+
+
+def test_the_tour_shows_the_commands_it_is_checked_with():
+    shown = {c.args[0] for c in COMMANDS}
+    assert {"run", "list", "validate", "schema", "compare", "sweep", "report", "story",
+            "reproduce"} <= shown
+    assert len(TOUR) >= 15
+
+
+def test_every_documented_command_is_accepted_by_the_command_line_as_written():
+    from sim import cli
+
+    group = cli.typer.main.get_command(cli.app)
+    for command in COMMANDS:
+        name, *rest = command.args
+        assert name in group.commands, str(command)
+        group.commands[name].make_context(name, list(rest))  # raises on an unknown option
+
+
+def test_quick_documented_commands_run_as_written(reader_folder, capsys):
+    assert {c.args[0] for c in QUICK} == {"list", "validate", "schema"}
+    for command in QUICK:
+        code, _, err = run_command(command, capsys)
+        assert (code, err) == (0, ""), str(command)
+    schema = json.loads(Path("dyadsim.schema.json").read_text(encoding="utf-8"))
+    assert schema["title"] == "dyadsim scenario"
+
+
+@pytest.mark.slow
+def test_every_documented_command_runs_as_written_on_a_small_market(
+        reader_folder, monkeypatch, capsys):
+    small = small_copies(reader_folder / "small-scenarios")
+    monkeypatch.setattr(scenario_module, "bundled_dir", lambda: small)
+    monkeypatch.setattr(extends_module, "bundled_dir", lambda: small)
+    failures = []
+    for command in TOUR:
+        code, _, err = run_command(command, capsys)
+        if code != 0:
+            failures.append(f"{command}: exit {code}: {err.strip()[:300]}")
+    assert not failures, "\n".join(failures)
+    assert json.loads(Path("results/mm/manifest.json").read_text())["done"] == 50
+    assert json.loads(Path("results/neglect/manifest.json").read_text())["done"] == 2
+
+
+def test_documented_stories_tell_a_relationship_of_the_bundled_market(reader_folder, capsys):
+    assert STORIES
+    for command in STORIES:
+        code, out, err = run_command(command, capsys)
+        assert (code, err) == (0, ""), str(command)
+        if "--pair" in command.args:
+            buyer, supplier = command.args[command.args.index("--pair") + 1].split(":")
+            assert out.splitlines()[0].startswith(f"baseline: {buyer} and {supplier} ")
+            assert "development" in out, "the README's story should show a relationship grow"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", REPRODUCTIONS, ids=str)
+def test_documented_reproductions_run_as_written(command, reader_folder, capsys):
+    code, out, err = run_command(command, capsys)
+    assert code in (0, 1), f"{command}: {err}"
+    assert "pass" in out
