@@ -23,6 +23,7 @@ seeded, so a report is the same every time it is built.
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 
 import numpy as np
@@ -133,7 +134,9 @@ def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float
         value = float(sample.mean()) if sample.size else float("nan")
         return value, float("nan"), float("nan")
     mean = float(sample.mean())
-    half = float(stats.t.ppf(0.5 + confidence / 2, sample.size - 1) * standard_error(sample))
+    # the same operations in the same order as the reproductions have always used
+    half = float(stats.t.ppf(0.5 + confidence / 2, sample.size - 1)
+                 * sample.std(ddof=1) / math.sqrt(sample.size))
     return mean, mean - half, mean + half
 
 
