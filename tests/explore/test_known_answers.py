@@ -81,3 +81,15 @@ def test_ishigami_second_order_index_is_the_x1_x3_interaction(ishigami_space, tm
     for pair, (value, conf) in s2.items():
         assert abs(value - expected[pair]) <= conf, (pair, value, conf)
     assert s2[("x1", "x3")][0] - s2[("x1", "x3")][1] > 0.1
+
+
+@pytest.mark.slow
+def test_a_study_on_a_dask_cluster_gives_the_same_tables(markov_space, tmp_path):
+    pytest.importorskip("distributed")
+    options = {"replications": 2, "metrics": ["customer_value"], "workers": 2}
+    local = sensitivity("markov_retention", markov_space, "morris", 4, out=tmp_path / "local",
+                        **options)
+    dask = sensitivity("markov_retention", markov_space, "morris", 4, out=tmp_path / "dask",
+                       executor="dask", **options)
+    pd.testing.assert_frame_equal(local.runs, dask.runs)
+    pd.testing.assert_frame_equal(local.indices, dask.indices)
