@@ -122,6 +122,9 @@ PositiveWeeks = Annotated[float, BeforeValidator(parse_duration), Field(gt=0, le
 """A strictly positive duration in weeks, at most 52000."""
 
 
+_KIND = "the kind of distribution"
+
+
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -141,7 +144,7 @@ class _Dist(BaseModel):
 class Constant(_Dist):
     """Always the same value."""
 
-    dist: Literal["constant"] = "constant"
+    dist: Literal["constant"] = Field("constant", description=_KIND)
     value: Real = Field(description="the value")
 
     def support(self):
@@ -157,7 +160,7 @@ class Constant(_Dist):
 class Normal(_Dist):
     """Normal distribution, optionally truncated by clipping to [low, high]."""
 
-    dist: Literal["normal"]
+    dist: Literal["normal"] = Field(description=_KIND)
     mean_: Real = Field(alias="mean", description="mean")
     sd: Spread = Field(description="standard deviation")
     low: Real | None = Field(None, description="values below are clipped to this bound")
@@ -187,7 +190,7 @@ class Normal(_Dist):
 class LogNormal(_Dist):
     """Log-normal distribution given by its median and the sd of its logarithm."""
 
-    dist: Literal["lognormal"]
+    dist: Literal["lognormal"] = Field(description=_KIND)
     median: float = Field(gt=0, le=MAX_MAGNITUDE, description="median, exp(mu)")
     sigma: float = Field(ge=0, le=10, description="standard deviation of the logarithm, [0, 10]")
 
@@ -204,7 +207,7 @@ class LogNormal(_Dist):
 class Uniform(_Dist):
     """Uniform distribution on [low, high]."""
 
-    dist: Literal["uniform"]
+    dist: Literal["uniform"] = Field(description=_KIND)
     low: Real = Field(description="lower bound")
     high: Real = Field(description="upper bound")
 
@@ -224,7 +227,7 @@ class Uniform(_Dist):
 class Beta(_Dist):
     """Beta distribution on [0, 1] (scaled to [low, high] when given)."""
 
-    dist: Literal["beta"]
+    dist: Literal["beta"] = Field(description=_KIND)
     a: float = Field(gt=0, le=1e6, description="first shape parameter, (0, 10^6]")
     b: float = Field(gt=0, le=1e6, description="second shape parameter, (0, 10^6]")
     low: Real = Field(0.0, description="lower end of the support")
@@ -246,7 +249,7 @@ class Beta(_Dist):
 class Triangular(_Dist):
     """Triangular distribution with lower end, mode and upper end."""
 
-    dist: Literal["triangular"]
+    dist: Literal["triangular"] = Field(description=_KIND)
     low: Real = Field(description="lower end")
     mode: Real = Field(description="most likely value")
     high: Real = Field(description="upper end")

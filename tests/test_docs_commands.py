@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from docs_commands import ROOT, Command, all_documented_commands
+from docs_commands import DOCUMENTS, Command, all_documented_commands
 
 from sim import extends as extends_module
 from sim import scenario as scenario_module
@@ -78,13 +78,14 @@ def reader_folder(tmp_path, monkeypatch):
 
 
 def documented_files() -> dict[str, str]:
-    """The scenario files the README shows in full (a YAML block whose first line names it)."""
+    """The scenario files the README and the docs show in full (a YAML block naming its file)."""
     files = {}
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    for block in re.findall(r"```yaml\n(.*?)```", text, flags=re.S):
-        first = block.splitlines()[0]
-        if first.startswith("# ") and first.endswith(".yaml"):
-            files[first[2:].strip()] = block
+    for document in DOCUMENTS:
+        text = document.read_text(encoding="utf-8")
+        for block in re.findall(r"```yaml\n(.*?)```", text, flags=re.S):
+            first = block.splitlines()[0]
+            if first.startswith("# ") and first.endswith(".yaml"):
+                files[first[2:].strip()] = block
     return files
 
 
