@@ -62,109 +62,130 @@ def _image(figure, alt: str):
 
 def build_app(scenario: str = "baseline") -> App:
     """The classroom app, starting on ``scenario`` (a bundled name or a file)."""
-    first = load_scenario(scenario)
-    app_ui = page(scenario, start_values(first), choices(scenario))
-
+    app_ui = page(scenario, start_values(load_scenario(scenario)), choices(scenario))
     cache: dict[str, Results] = {}  # shared by the app's sessions: a reopened page is instant
 
     def server(input, output, session):
-        pending: reactive.Value[dict[str, float] | None] = reactive.Value(None)
-
-        @reactive.effect(priority=10)
-        @reactive.event(input.scenario, input.reset, ignore_init=True)
-        def _reset():
-            values = start_values(load_scenario(input.scenario()))
-            for name in ("replications", "buyers", "horizon"):  # run settings stay
-                values[name] = float(input[name]())
-            pending.set(values)
-            for item in CONTROLS:
-                if item.kind == "switch":
-                    ui.update_switch(item.name, value=bool(values[item.name]))
-                else:
-                    ui.update_slider(item.name, value=values[item.name])
-
-        @reactive.calc
-        def settled() -> dict[str, float]:
-            """Control values, once the page shows a newly picked lesson's values."""
-            input.scenario()
-            values = _values(input)
-            with reactive.isolate():
-                expected = pending()
-            req(expected is None or _same(values, expected), cancel_output=True)
-            return values
-
-        @reactive.calc
-        def scenarios() -> tuple[Scenario, Scenario, list[str]]:
-            name, values = input.scenario(), settled()
-            reference = apply_controls(reference_of(name), values, shared=True)
-            moved = overrides(load_scenario(name), values, shared=False)
-            return reference, apply_controls(name, values), moved
-
-        def results_of(scenario: Scenario, bar, offset: int, what: str) -> Results:
-            key = scenario.model_dump_json()
-            if key not in cache:
-                def progress(done: int, total: int) -> None:
-                    bar.set(offset + done, message=f"Running {what}",
-                            detail=f"{done} of {total} replications")
-                cache[key] = run_ensemble(scenario, progress)
-                while len(cache) > _CACHE_SIZE:
-                    cache.pop(next(iter(cache)))
-            return cache[key]
-
-        @reactive.calc
-        def ensemble() -> tuple[Ensemble, float]:
-            reference, changed, moved = scenarios()
-            started = time.perf_counter()
-            with ui.Progress(min=0, max=reference.replications + changed.replications) as bar:
-                bar.set(0, message="Running the reference", detail="")
-                ref = results_of(reference, bar, 0, "the reference")
-                new = results_of(changed, bar, reference.replications, "your change")
-            label = "your change" if moved else changed.name
-            if label == reference.name:
-                label = f"{label} (same as the reference)"
-            return Ensemble(ref, new, reference.name, label), time.perf_counter() - started
+        scenarios = _scenarios(input)
+        ensemble = _ensemble(scenarios, cache)
 
         @reactive.calc
         def drawn():
             return slides.side_by_side(ensemble()[0]), slides.effect_view(ensemble()[0])
 
-        @render.ui
-        def status():
-            try:
-                current, seconds = ensemble()
-            except ScenarioError as error:
-                return ui.div("; ".join(str(p) for p in error.problems), class_="alert-danger")
-            _, _, moved = scenarios()
-            change = "; ".join(moved) if moved else "no control moved"
-            text = (f"{current.reference_name} (left) against {current.changed_name} (right): "
-                    f"{current.changed.manifest['replications']} replications each, same seeds, "
-                    f"ready in {seconds:.1f} s.")
-            return ui.p(text, id="run-status", class_="text-muted", data_state="ready",
-                        data_change=change, data_scenario=input.scenario())
-
-        @render.ui
-        def effects():
-            return _effects(ensemble()[0])
-
+        _status_outputs(input, scenarios, ensemble)
         _view_outputs(output, drawn)
         _download_outputs(output, drawn, input, scenarios)
-
-        @render.ui
-        def lesson():
-            found = texts.lesson(input.scenario())
-            if found is None:
-                return ui.p(f"No lesson for {input.scenario()}; "
-                            f"{load_scenario(input.scenario()).description}")
-            return ui.markdown(found.text)
-
-        @render.ui
-        def story():
-            reference, changed, _ = scenarios()
-            heading, lines = runs.story(changed if input.story_run() == "changed" else reference)
-            return ui.div(ui.h5(heading), ui.tags.ul(*[ui.tags.li(line) for line in lines]),
-                          class_="story")
+        _text_outputs(input, scenarios)
 
     return App(app_ui, server)
+
+
+def _scenarios(input) -> Callable[[], tuple[Scenario, Scenario, list[str]]]:
+    """The reference and changed scenarios of the controls, and the change's overrides.
+
+    Picking a lesson moves every control to its values; until the page shows
+    them, the old values would run the new lesson, so that run is held back.
+    """
+    pending: reactive.Value[dict[str, float] | None] = reactive.Value(None)
+
+    @reactive.effect(priority=10)
+    @reactive.event(input.scenario, input.reset, ignore_init=True)
+    def _reset():
+        values = start_values(load_scenario(input.scenario()))
+        for name in ("replications", "buyers", "horizon"):  # run settings stay
+            values[name] = float(input[name]())
+        pending.set(values)
+        for item in CONTROLS:
+            if item.kind == "switch":
+                ui.update_switch(item.name, value=bool(values[item.name]))
+            else:
+                ui.update_slider(item.name, value=values[item.name])
+
+    @reactive.calc
+    def settled() -> dict[str, float]:
+        input.scenario()
+        values = _values(input)
+        with reactive.isolate():
+            expected = pending()
+        req(expected is None or _same(values, expected), cancel_output=True)
+        return values
+
+    @reactive.calc
+    def scenarios() -> tuple[Scenario, Scenario, list[str]]:
+        name, values = input.scenario(), settled()
+        reference = apply_controls(reference_of(name), values, shared=True)
+        moved = overrides(load_scenario(name), values, shared=False)
+        return reference, apply_controls(name, values), moved
+
+    return scenarios
+
+
+def _ensemble(scenarios: Callable, cache: dict[str, Results]) -> Callable:
+    """Both runs (from ``cache`` when already run) with a progress bar, and the seconds taken."""
+
+    def results_of(scenario: Scenario, bar, offset: int, what: str) -> Results:
+        key = scenario.model_dump_json()
+        if key not in cache:
+            def progress(done: int, total: int) -> None:
+                bar.set(offset + done, message=f"Running {what}",
+                        detail=f"{done} of {total} replications")
+            cache[key] = run_ensemble(scenario, progress)
+            while len(cache) > _CACHE_SIZE:
+                cache.pop(next(iter(cache)))
+        return cache[key]
+
+    @reactive.calc
+    def ensemble() -> tuple[Ensemble, float]:
+        reference, changed, moved = scenarios()
+        started = time.perf_counter()
+        with ui.Progress(min=0, max=reference.replications + changed.replications) as bar:
+            bar.set(0, message="Running the reference", detail="")
+            ref = results_of(reference, bar, 0, "the reference")
+            new = results_of(changed, bar, reference.replications, "your change")
+        label = "your change" if moved else changed.name
+        if label == reference.name:
+            label = f"{label} (same as the reference)"
+        return Ensemble(ref, new, reference.name, label), time.perf_counter() - started
+
+    return ensemble
+
+
+def _status_outputs(input, scenarios: Callable, ensemble: Callable) -> None:
+    @render.ui
+    def status():
+        try:
+            current, seconds = ensemble()
+        except ScenarioError as error:
+            return ui.div("; ".join(str(p) for p in error.problems), class_="alert-danger")
+        _, _, moved = scenarios()
+        change = "; ".join(moved) if moved else "no control moved"
+        text = (f"{current.reference_name} (left) against {current.changed_name} (right): "
+                f"{current.changed.manifest['replications']} replications each, same seeds, "
+                f"ready in {seconds:.1f} s.")
+        return ui.p(text, id="run-status", class_="text-muted", data_state="ready",
+                    data_change=change, data_scenario=input.scenario())
+
+    @render.ui
+    def effects():
+        return _effects(ensemble()[0])
+
+
+def _text_outputs(input, scenarios: Callable) -> None:
+    @render.ui
+    def lesson():
+        found = texts.lesson(input.scenario())
+        if found is None:
+            return ui.p(f"No lesson for {input.scenario()}; "
+                        f"{load_scenario(input.scenario()).description}")
+        return ui.markdown(found.text)
+
+    @render.ui
+    def story():
+        reference, changed, _ = scenarios()
+        heading, lines = runs.story(changed if input.story_run() == "changed" else reference)
+        return ui.div(ui.h5(heading), ui.tags.ul(*[ui.tags.li(line) for line in lines]),
+                      class_="story")
 
 
 def _effects(current: Ensemble):
