@@ -27,7 +27,8 @@ COMMANDS = all_documented_commands()
 QUICK = [c for c in COMMANDS if c.args[0] in {"list", "validate", "schema"}]
 STORIES = [c for c in COMMANDS if c.args[0] == "story"]
 REPRODUCTIONS = [c for c in COMMANDS if c.args[0] == "reproduce"]
-TOUR = [c for c in COMMANDS if c not in STORIES and c not in REPRODUCTIONS]
+SERVERS = [c for c in COMMANDS if c.args[0] == "app"]  # serves until stopped: tests/classroom
+TOUR = [c for c in COMMANDS if c not in STORIES and c not in REPRODUCTIONS and c not in SERVERS]
 SMALL = {
     "lifecycle": {"replications": 2, "horizon": 52.0,
                   "lifecycle": {"market": {"buyers": {"count": 60}}}},
