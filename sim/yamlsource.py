@@ -115,7 +115,7 @@ def load_yaml(path: Path) -> tuple[object, SourceMap]:
     text = read_text(path)
     loader = None
     try:
-        loader = _Loader(text)
+        loader = _compose_with(text)
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([Problem(name, 1, "", "empty file; a scenario needs at least "
@@ -171,6 +171,26 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ScenarioError([Problem(name, line, "", "cannot read file: not UTF-8 text")]) from None
+
+
+def _compose_with(text: str) -> yaml.SafeLoader:
+    """A safe loader for ``text``: libyaml's when installed (fast), else the Python one.
+
+    libyaml composes in C, so nesting is measured first on its event stream.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None:
+        return _Loader(text)
+    depth = 0
+    for event in yaml.parse(text, Loader=fast):
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+    return fast(text)
 
 
 class _Loader(yaml.SafeLoader):
