@@ -11,7 +11,6 @@ import importlib.util
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 __all__ = ["register"]
 
@@ -38,7 +37,7 @@ def classroom_app(
     from sim.scenario import load_scenario
 
     if importlib.util.find_spec("shiny") is None or importlib.util.find_spec("uvicorn") is None:
-        raise BadInput(escape(INSTALL_HINT))  # the line is printed with markup
+        raise BadInput(INSTALL_HINT)
     loaded = load_scenario(scenario)
     if loaded.model != "lifecycle":
         raise BadInput(f"{scenario}: the classroom needs a lifecycle scenario, this one is "

@@ -110,15 +110,23 @@ def test_downloaded_yaml_is_the_same_scenario():
     assert validate(yaml.safe_load(text)) == moved
 
 
-def test_downloaded_yaml_is_accepted_by_dyadsim_validate_and_run(dyadsim, tmp_path):
+def _dyadsim(*args) -> int:
+    """Run the ``dyadsim`` command in this process; its exit code."""
+    from sim.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main([str(arg) for arg in args])
+    return stop.value.code
+
+
+def test_downloaded_yaml_is_accepted_by_dyadsim_validate_and_run(tmp_path, capsys):
     values = dict(control_values(sim.load_scenario("baseline")), distance=0.7, horizon=1,
                   buyers=20, replications=1, entry=1, entry_year=1)
     path = tmp_path / "mine.yaml"
     path.write_text(scenario_yaml(apply_controls("baseline", values), "from the classroom"))
-    checked = dyadsim("validate", path)
-    assert checked.returncode == 0, checked.stderr
-    ran = dyadsim("run", path, "-w", "1", "--out", tmp_path / "out", "-q")
-    assert ran.returncode == 0, ran.stderr
+    assert _dyadsim("validate", path) == 0, capsys.readouterr().err
+    assert _dyadsim("run", path, "-w", "1", "--out", tmp_path / "out", "-q") == 0, (
+        capsys.readouterr().err)
     manifest = sim.load_results(tmp_path / "out").manifest
     assert manifest["status"] == "complete"
     assert manifest["scenario"]["lifecycle"]["market"]["suppliers"]["culture"]["a"] == 4.1

@@ -78,11 +78,13 @@ def test_a_view_saves_as_slide_sized_png_and_svg_with_large_type(ensemble, tmp_p
     assert [path.suffix for path in (png, svg)] == [f".{fmt}" for fmt in FORMATS]
 
 
-def test_the_slides_zip_holds_every_view_of_both_runs_in_both_formats(ensemble):
-    archive = zipfile.ZipFile(BytesIO(slides_zip(side_by_side(ensemble), None)))
-    expected = {f"{name}-{side}.{fmt}" for name, *_ in VIEWS for side in ("reference", "changed")
-                for fmt in FORMATS}
-    assert set(archive.namelist()) == expected
+def test_the_slides_zip_holds_each_view_of_both_runs_in_both_formats(ensemble):
+    views = side_by_side(ensemble)[1:3]  # two views keep the test quick; the app passes all
+    archive = zipfile.ZipFile(BytesIO(slides_zip(views, views[0].reference)))
+    expected = {f"{view.name}-{side}.{fmt}" for view in views
+                for side in ("reference", "changed") for fmt in FORMATS}
+    assert set(archive.namelist()) == expected | {f"effect.{fmt}" for fmt in FORMATS}
+    assert archive.read("end_reasons-changed.svg").startswith(b"<?xml")
 
 
 def test_the_story_tells_a_relationship_of_the_ensembles_first_replication(distant):
