@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Annotated
 
 import typer
 
@@ -48,6 +49,23 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from sim.version import __version__
+
+        echo(f"dyadsim {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_print_version,
+        help="print the version of dyadsim and exit")] = False,
+) -> None:
+    """Simulate business-to-business relationships through their lifecycle."""
 
 
 def main(argv: list[str] | None = None) -> None:

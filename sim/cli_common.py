@@ -47,7 +47,7 @@ class _NoProgress:
 
 
 class _Bar:
-    """A Rich progress bar over replications (done/total, rate, time left)."""
+    """A Rich progress bar over replications: done/total, rate, ``elapsed 0:00:04 left 0:00:02``."""
 
     def __enter__(self):
         from rich.progress import (
@@ -61,8 +61,8 @@ class _Bar:
 
         self._progress = Progress(
             TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("left"),
-            TimeRemainingColumn(), console=err, transient=True,
+            TextColumn("{task.fields[rate]}"), TextColumn("elapsed"), TimeElapsedColumn(),
+            TextColumn("left"), TimeRemainingColumn(), console=err, transient=True,
         )
         self._progress.start()
         self._task = self._progress.add_task("run", total=None, rate="")

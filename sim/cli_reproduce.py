@@ -29,9 +29,12 @@ def reproduce(
         help="reproductions to run (default: all); see --list")] = None,
     quick: Annotated[bool, typer.Option(
         "--quick", help="fewer seeds and buyers: a light run with the same criteria")] = False,
-    out_dir: Annotated[Path, typer.Option(
+    out_dir: Annotated[Path | None, typer.Option(
         "-o", "--out", help="folder of the report (reproduce.html, reproduce.md, results.json, "
-        "figures/)")] = DEFAULT_OUT,
+        f"figures/); default: {DEFAULT_OUT}, or {DEFAULT_OUT}-2 ... when that one is taken")
+    ] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="empty an existing --out folder and write the report there")] = False,
     workers: Annotated[int, typer.Option(
         "-w", "--workers", min=1, help="parallel workers for the lifecycle runs")] = 2,
     docs: Annotated[bool, typer.Option(
@@ -55,6 +58,7 @@ def reproduce(
             table.add_row(name, reproduction(name).CLAIM)
         out.print(table)
         return
+    out_dir = report_folder(out_dir, force)
     settings = Settings(quick=quick, workers=workers, figures=out_dir / "figures")
     checks = run_checks(names or None, settings,
                         progress=lambda name: err.print(f"running {name} ..."))
@@ -67,6 +71,33 @@ def reproduce(
     if failed:
         err.print(f"{len(failed)} of {len(checks)} reproductions failed: {', '.join(failed)}")
         raise typer.Exit(1)
+
+
+def report_folder(out_dir: Path | None, force: bool) -> Path:
+    """Where the report goes, by the rule ``run`` follows for its results folder.
+
+    No ``--out``: the default folder, or the first of ``-2``, ``-3`` ... that is
+    missing or empty. An ``--out`` that holds files is refused unless ``--force``,
+    which empties it first, so no figure of an earlier report is left behind.
+    """
+    import shutil
+
+    from sim.results import fresh_folder
+
+    if out_dir is None:
+        return fresh_folder(DEFAULT_OUT)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BadInput(f"--out {out_dir}: not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        if not force:
+            raise BadInput(f"--out {out_dir}: the folder is not empty; give another --out or "
+                           "--force to replace it")
+        for item in out_dir.iterdir():
+            if item.is_dir() and not item.is_symlink():
+                shutil.rmtree(item)
+            else:
+                item.unlink()
+    return out_dir
 
 
 COMMANDS = {"reproduce": reproduce}
