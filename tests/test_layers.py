@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 import json
 import subprocess
 import sys
@@ -204,12 +205,31 @@ def test_every_model_names_a_light_config_module_the_schema_uses():
 # ---------------------------------------------------------------- fresh interpreters
 
 
+STATEMENTS = ("import sim.scenario", "import analysis", "import sim", "import sim.results",
+              "import sim; sim.run", "import sim.runner", "import sim.cli", "import reproduce")
+"""What the checks below import, each in a fresh interpreter of its own."""
+
+
+@functools.cache
+def _fresh_imports() -> dict[str, set[str]]:
+    """Run every statement of :data:`STATEMENTS` at once, each in its own interpreter."""
+    processes = {}
+    for statement in STATEMENTS:
+        program = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
+        processes[statement] = subprocess.Popen(
+            [sys.executable, "-c", program], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, cwd=ROOT)
+    loaded = {}
+    for statement, process in processes.items():
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        loaded[statement] = set(json.loads(out))
+    return loaded
+
+
 def loaded_after(statement: str) -> set[str]:
     """The modules a fresh interpreter holds after running ``statement``."""
-    program = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                          check=True, cwd=ROOT, timeout=120)
-    return set(json.loads(done.stdout))
+    return _fresh_imports()[statement]
 
 
 def _under(modules: set[str], *prefixes: str) -> set[str]:
