@@ -211,25 +211,23 @@ def _startup_message(exitcode: int | None) -> str:
             "runs replications needs `if __name__ == '__main__':` around its code")
 
 
-class _interrupts_held:
+@contextlib.contextmanager
+def _interrupts_held():
     """Start a worker with Ctrl-C ignored and blocked, so it inherits both.
 
     A Ctrl-C that arrives meanwhile stays pending and reaches the parent's
     handler as soon as the worker has started.
     """
-
-    def __enter__(self):
-        self._mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        self._handler = None
-        if threading.current_thread() is threading.main_thread():
-            self._handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        return self
-
-    def __exit__(self, *exc):
-        if self._handler is not None:
-            signal.signal(signal.SIGINT, self._handler)
-        signal.pthread_sigmask(signal.SIG_SETMASK, self._mask)
-        return False
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    handler = None
+    if threading.current_thread() is threading.main_thread():
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        if handler is not None:
+            signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _serve(conn, task: Callable, parent: int) -> None:
