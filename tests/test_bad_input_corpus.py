@@ -174,6 +174,16 @@ def a_billion_replications(tmp, monkeypatch):
         "less than or equal to 1000000"
 
 
+def timeout_zero(tmp, monkeypatch):
+    return ["run", _write(tmp, "m.yaml", MARKOV), "--timeout", "0"], \
+        "Invalid value for '--timeout'"
+
+
+def timeout_in_the_file(tmp, monkeypatch):
+    return ["run", _write(tmp, "m.yaml", MARKOV + "timeout: .nan\n")], \
+        "m.yaml:14: timeout: must be a finite number"
+
+
 def markup_in_a_set_value(tmp, monkeypatch):
     return ["run", _write(tmp, "m.yaml", MARKOV), "--set", "description=[/x]"], "[/x]"
 
@@ -245,6 +255,7 @@ CASES = [alias_bomb, self_alias, self_merge, deep_nesting, nul_byte, not_utf8, e
          huge_file, extends_dev_zero, extends_dev_zero_allowed, extends_foreign_file, fifo,
          fifo_extends, a_folder, extends_chain, extends_cycle, extends_unknown_name,
          infinite_value, too_many_customers, horizon_zero, horizon_inf, a_billion_replications,
+         timeout_zero, timeout_in_the_file,
          markup_in_a_set_value, markup_in_a_file_name, out_under_a_file, unwritable_folder,
          full_disk, folder_in_use, resume_a_non_bundle, scheduler_without_dask,
          unreachable_scheduler, dask_not_installed]
