@@ -78,6 +78,10 @@ def compare(
     if replications is None:
         replications = first["replications"] if first else inputs[0].replications
     names = [_name(item) for item in inputs]
+    from sim.cli_comparable import comparability_warnings
+
+    for warning in comparability_warnings(names, inputs):
+        err.print(warning)
     folder = out_dir or fresh_folder(default_folder("-".join(names[:3]), prefix="compare-"))
     results = []
     for item, name in zip(inputs, comparing.unique_names(names), strict=True):
