@@ -88,7 +88,14 @@ def outcomes(task: Callable, todo: list[int], failure: Callable[[int, str], obje
 
 
 def _futures(executor: Executor, task, todo, failure, workers, timeout, stop: Stop):
-    """Run on a ``concurrent.futures`` executor, ``workers`` replications in flight."""
+    """Run on a ``concurrent.futures`` executor, ``workers`` replications in flight.
+
+    A replication over ``timeout`` is reported as failed and its task cancelled,
+    but Dask cannot stop a task that has started: its worker thread stays busy
+    until the cluster closes, so on a small cluster later replications can time
+    out behind it. Local worker processes (:class:`~sim.pool.WorkerPool`) are
+    killed instead and do not have this limit.
+    """
     queue = list(reversed(todo))
     running: dict = {}
     try:
