@@ -96,7 +96,9 @@ def order_episode(market: LifecycleMarket, pair: Pair, value: float) -> None:
         trust_before = formulas.trust(alpha, beta, goodwill_before, pair.goodwill_weight)
         _record_order(market, pair, cause, revenue, fit, (trust_before, trust_after_order),
                       satisfaction, commitment_before, resolved)
-    if delivered < 0.0:
+    if delivered < 0.0 and stage >= DEVELOPMENT:
+        # In early the order's EPISODE already runs the trial's checks once;
+        # a PROBLEM as well would run them (and their draws) twice.
         market.relationships.post(pair, (PROBLEM,))
 
 

@@ -113,7 +113,7 @@ def early(market: LifecycleMarket, pair: Pair):
                 if competitor_wins(market, pair, message[1]):
                     return None
                 continue
-            if kind in (EPISODE, PROBLEM):
+            if kind == EPISODE:
                 if pair.episodes >= 2 and foresees_problems(market, pair):
                     market.relationships.end(
                         pair, EndReason.POOR_PERFORMANCE, EndCause.FORESEES_PROBLEMS

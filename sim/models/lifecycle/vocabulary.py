@@ -88,7 +88,7 @@ class Message(StrEnum):
 
     EPISODE = "episode"  # an order in the trial went through
     REVIEW = "review"  # the buyer's scheduled review is due
-    PROBLEM = "problem"  # a conflict stayed open: a review out of turn
+    PROBLEM = "problem"  # a conflict stayed open: a review out of turn (development on)
     APPROACH = "approach"  # a competitor's offer, with the competitor
     END = "end"  # the relationship was ended elsewhere
 
