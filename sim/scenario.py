@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.extends import bundled_dir, load_with_extends
 from sim.models.lifecycle.config import LifecycleConfig
-from sim.models.loyalty_config import LoyaltyConfig
+from sim.models.loyalty_config import DAYS_PER_WEEK, LoyaltyConfig
 from sim.models.markov_config import MarkovConfig
 from sim.scenario_schema import standard_schema
 from sim.units import MAX_WEEKS, PositiveWeeks
@@ -116,6 +116,15 @@ class Scenario(BaseModel):
                 f"horizon / sample_every gives {samples:,.0f} samples per replication, more "
                 f"than {MAX_SAMPLES:,}; sample less often"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _loyalty_visits_at_least_once(self):
+        # the loyalty model steps by whole days: a horizon that rounds to no day
+        # would simulate no visit and leave nothing to summarise
+        if self.model == "loyalty" and round(self.horizon * DAYS_PER_WEEK) < 1:
+            raise ValueError(f"horizon is {self.horizon * DAYS_PER_WEEK:.2g} days; the loyalty "
+                             "model steps by days and needs at least 1")
         return self
 
     @property

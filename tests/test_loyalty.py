@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -218,8 +219,86 @@ def test_a_loyalty_scenario_needs_its_section():
 
 
 @pytest.mark.parametrize("name", ["loyalty_two_sellers", "loyalty_three_sellers",
-                                  "loyalty_entrant"])
+                                  "loyalty_entrant", "loyalty_incumbent_entrant"])
 def test_bundled_loyalty_scenarios_cite_their_source(name):
     scenario = load_scenario(name)
     assert scenario.model == "loyalty"
     assert "Weisbuch, Kirman & Herreiner" in scenario.description
+
+
+# ---------------------------------------------------------------- one incumbent and an entrant
+
+
+def _finite_numbers(summary: dict) -> list[float]:
+    """Every number in a summary, nested dicts included."""
+    numbers = []
+    for value in summary.values():
+        if isinstance(value, dict):
+            numbers += _finite_numbers(value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            numbers.append(float(value))
+    return numbers
+
+
+def test_one_incumbent_and_an_entrant_make_a_market_without_a_dummy_seller():
+    scenario = load_scenario("loyalty_incumbent_entrant", ["loyalty.buyers=100"])
+    assert scenario.loyalty.profits == [1.0] and scenario.loyalty.entrant.profit == 1.25
+    results = sim.run(scenario, replications=2, seed=3, workers=1)
+    summary = results.summary()
+    assert summary["sellers"] == 1
+    assert summary["critical_beta"] == pytest.approx(0.1)  # gamma / profit of the incumbent
+    assert summary["beta_over_critical"] == pytest.approx(4.0)
+    assert set(summary["visit_share"]) == {"seller_1", "entrant"}
+    assert sum(summary["visit_share"].values()) == pytest.approx(1.0)
+    # every buyer knows only the incumbent before the entry
+    assert (results.pairs["favourite_before_entry"] == "seller_1").all()
+    assert 0.0 < summary["visit_share"]["entrant"] < 1.0
+    assert all(math.isfinite(x) for x in _finite_numbers(summary))
+
+
+def test_dyadsim_run_finishes_the_incumbent_and_entrant_scenario(dyadsim, tmp_path):
+    done = dyadsim("run", "loyalty_incumbent_entrant", "-n", "3", "--seed", "4", "-w", "1",
+                   "--set", "loyalty.buyers=50", "--set", "horizon=300 days",
+                   "--out", tmp_path / "entry", "-q")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    summary = json.loads((tmp_path / "entry" / "summary.json").read_text())
+    figure = summary["key_figures"]["order_parameter"]
+    assert 0.5 <= figure["value"] <= 1.0  # y of one incumbent and an entrant lies in [1/2, 1]
+    assert all(math.isfinite(x) for x in _finite_numbers(summary))
+
+
+def test_a_loyalty_horizon_shorter_than_a_day_is_refused():
+    with pytest.raises(ScenarioError, match="at least 1"):
+        from sim.scenario import validate
+
+        validate({"name": "x", "model": "loyalty", "horizon": "0.2 days",
+                  "sample_every": "0.1 days", "loyalty": {"profits": [1.0]}})
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    profits=st.lists(st.floats(0.01, 1e6), min_size=1, max_size=3),
+    entrant=st.one_of(st.none(), st.fixed_dictionaries({
+        "at": st.integers(0, 40).map(lambda d: f"{d} days"),
+        "profit": st.floats(0.01, 1e6),
+        "initial_preference": st.floats(0.0, 1e6),
+    })),
+    beta=st.floats(0.0, 1000.0),
+    gamma=st.floats(0.001, 1.0),
+    days=st.integers(1, 30),
+    buyers=st.integers(1, 20),
+    initial=st.floats(0.0, 1e6),
+)
+def test_every_small_valid_loyalty_market_runs_to_a_finite_summary(
+        profits, entrant, beta, gamma, days, buyers, initial):
+    section = {"buyers": buyers, "profits": profits, "beta": beta, "gamma": gamma,
+               "initial_preference": initial, "entrant": entrant}
+    scenario = loyalty_scenario(days=days, every=max(1, days // 3), **section)
+    results = sim.run(scenario, replications=1, seed=2, workers=1)
+    summary = results.summary()
+    assert all(math.isfinite(x) for x in _finite_numbers(summary)), summary
+    assert sum(summary["visit_share"].values()) == pytest.approx(1.0)
+    y = results.pairs["y"]
+    open_sellers = len(profits) + (entrant is not None)
+    assert ((y >= 1 / open_sellers - 1e-9) & (y <= 1 + 1e-9)).all()

@@ -39,7 +39,7 @@ import pandas as pd
 
 from sim.engine import Streams
 from sim.models.choice import choice_probabilities, update_preference
-from sim.models.loyalty_config import EntrantConfig, LoyaltyConfig
+from sim.models.loyalty_config import DAYS_PER_WEEK, EntrantConfig, LoyaltyConfig
 
 __all__ = [
     "EntrantConfig",
@@ -53,7 +53,6 @@ __all__ = [
     "summarize",
 ]
 
-DAYS_PER_WEEK = 7
 ENTRANT = "entrant"
 
 

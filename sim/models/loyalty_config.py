@@ -12,7 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.units import Weeks
 
-__all__ = ["EntrantConfig", "LoyaltyConfig"]
+__all__ = ["DAYS_PER_WEEK", "EntrantConfig", "LoyaltyConfig"]
+
+DAYS_PER_WEEK = 7
+"""The loyalty model steps by days: a scenario's weeks are read as 7 days each."""
 
 MAX_CELLS = 10_000_000
 """Most buyers x sellers per replication: a worker needs about 40 bytes per cell (400 MB)."""
@@ -48,9 +51,10 @@ class LoyaltyConfig(BaseModel):
         "about 40 bytes per buyer and seller)",
     )
     profits: list[Profit] = Field(
-        [1.0, 1.0], min_length=2, max_length=1000,
+        [1.0, 1.0], min_length=1, max_length=1000,
         description="buyer's profit per visit to each incumbent seller (money per visit, "
-        "(0, 10^6]); one entry per seller, 2 to 1000 sellers",
+        "(0, 10^6]); one entry per seller, 1 to 1000 sellers (one incumbent and an entrant "
+        "is the canonical entry case)",
     )
     beta: float = Field(
         0.5, ge=0, le=1000,
