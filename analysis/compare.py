@@ -197,14 +197,16 @@ def plot_funnel(comparison: Comparison) -> Figure | None:
         share = rows["share"].to_numpy() * 100
         error = np.nan_to_num(np.vstack([share - rows["low"] * 100, rows["high"] * 100 - share]))
         x = np.arange(len(stages)) + (index - (len(funnels) - 1) / 2) * width
-        ax.bar(x, share, width, yerr=error, capsize=3, label=name,
-               color=plots.OKABE_ITO[index % len(plots.OKABE_ITO)])
+        bars = ax.bar(x, share, width, yerr=error, capsize=3, label=name,
+                      color=plots.OKABE_ITO[index % len(plots.OKABE_ITO)])
+        # the share on each bar, so the later stages' small bars still read as numbers
+        ax.bar_label(bars, [f"{v:.1f}%" for v in share], padding=2, fontsize=9)
     ax.set_xticks(np.arange(len(stages)), [plots.stage_label(s) for s in stages])
     ax.set_xlabel("stage")
     ax.set_ylabel("pairs that reach the stage (%)")
     ax.yaxis.set_major_formatter(PercentFormatter())
     ax.grid(axis="x", visible=False)
-    ax.legend(title="scenario (whisker: 95% interval)", loc="upper right")
+    plots.legend_below(ax, "scenario (whisker: 95% interval)", ncols=min(4, len(funnels)))
     return figure
 
 
@@ -268,7 +270,7 @@ def plot_differences(comparison: Comparison) -> Figure | None:
     ax.set_xlabel(f"difference from {comparison.reference} (% of its mean; whisker: 95% interval)")
     ax.set_ylabel("key figure")
     ax.grid(axis="y", visible=False)
-    ax.legend(title="scenario", loc="lower right")
+    plots.legend_below(ax, "scenario", ncols=min(4, len(others)))
     return figure
 
 

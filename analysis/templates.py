@@ -31,6 +31,7 @@ BASE = """<!DOCTYPE html>
   figure img { width: 100%; height: auto; border: 1px solid #eee; }
   figcaption { color: #444; margin-top: 0.4em; }
   .muted { color: #777; font-size: 0.9em; }
+  .scroll { overflow-x: auto; max-width: 100%; }  /* a wide table scrolls, the page does not */
   pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
   nav a { margin-right: 1em; }
 </style>
@@ -51,6 +52,7 @@ FIGURES = """
 """
 
 FIGURE_TABLE = """
+<div class="scroll">
 <table>
   <thead><tr>{% for column in table.columns %}<th>{{ column }}</th>{% endfor %}</tr></thead>
   <tbody>
@@ -60,6 +62,7 @@ FIGURE_TABLE = """
   {% endfor %}
   </tbody>
 </table>
+</div>
 """
 
 PROVENANCE = """

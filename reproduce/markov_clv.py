@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.plots import OKABE_ITO, new_figure, save
+from analysis.plots import OKABE_ITO, legend_below, new_figure, save
 from analysis.stats import mean_interval, standard_error
 from reproduce.framework import Check, Context, Verdict
 
@@ -79,5 +79,5 @@ def _figure(points, path):
                 label="simulated mean, 95% interval")
     ax.set_xticks(positions, labels, rotation=20, ha="right")
     ax.set_ylabel("simulated / closed-form value")
-    ax.legend(loc="upper right")
+    legend_below(ax, None)
     return save(figure, path)

@@ -18,6 +18,7 @@ from analysis.metrics import metric_info, replication_metrics
 from analysis.plots.style import (
     BAND_ALPHA,
     OKABE_ITO,
+    legend_below,
     money_axis,
     new_figure,
     panel_title,
@@ -55,7 +56,7 @@ def plot_outcomes(source: Source) -> Figure | None:
     for ax in axes[len(panels):]:
         ax.set_visible(False)
     handles, labels = axes[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="upper right", ncols=len(labels))
+    figure.legend(handles, labels, loc="outside lower center", ncols=len(labels))
     return figure
 
 
@@ -80,7 +81,7 @@ def plot_calibration(source: Source) -> Figure | None:
     ax.set_ylabel("realised net present value (money per pair)")
     money_axis(ax.xaxis)
     money_axis(ax.yaxis)
-    ax.legend(loc="upper left")
+    legend_below(ax, None)
     ax.annotate(f"forecast minus realised: {summary['bias']:+,.0f} per pair on average; "
                 f"slope of realised on forecast: {summary['slope']:.2f} (1 = calibrated)",
                 (0.98, 0.04), xycoords="axes fraction", ha="right", fontsize=11)
@@ -104,5 +105,5 @@ def plot_value_distribution(source: Source) -> Figure | None:
     ax.set_xlabel("discounted value (money per customer)")
     ax.set_ylabel("customers")
     money_axis(ax.xaxis)
-    ax.legend(loc="upper right")
+    legend_below(ax, None)
     return figure

@@ -39,11 +39,15 @@ def plot_market_share(source: Source) -> Figure | None:
         title, ylabel = "Market share of each seller", "market share (%)"
     if table is None:
         return None
+    # a series that is zero throughout (entrants in a market without entry) is left out
+    shown = [s for s in labels if (table.loc[table["series"] == s, "high"] > 0).any()]
+    if "entrants" in labels and "entrants" not in shown:
+        title = "Market share of incumbents and the outside option"
     unit = time_unit(results)
     figure, ax = new_figure(title)
     for index, series in enumerate(labels):
         rows = table[table["series"] == series]
-        if rows.empty:
+        if series not in shown:
             continue
         colour = OKABE_ITO[index % 7] if series != "outside" else OKABE_ITO[-1]
         ax.plot(rows["time"], rows["median"] * 100, color=colour, label=labels[series])

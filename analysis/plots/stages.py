@@ -99,6 +99,11 @@ def plot_end_reasons(source: Source) -> Figure | None:
         colour = reason_colour(reason, reasons, fallback=index)
         ax.barh(labels, values, left=left, color=colour, label=reason.replace("_", " "))
         left += values
+    for y, total in enumerate(left):
+        # the total beside each bar, so a stage with few endings still reads as a number
+        ax.annotate(f"{total:,.1f}", (total, y), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=11)
+    ax.margins(x=0.08)
     ax.set_xlabel("relationships ended per replication")
     ax.set_ylabel("stage in which it ended")
     legend_below(ax, "reason", ncols=4)
@@ -127,6 +132,6 @@ def plot_attitudes(source: Source) -> Figure | None:
     ax.set_xlabel("stage")
     ax.set_ylabel("mean level (scale 0 to 1)")
     ax.set_ylim(0, 1.05)
-    ax.legend(loc="upper left", ncols=len(variables))
+    legend_below(ax, "", ncols=len(variables))
     ax.grid(axis="x", visible=False)
     return figure

@@ -130,11 +130,15 @@ def year_ticks(ax, top: float, unit: str) -> None:
     ax.set_xticks(np.arange(0, top + 1, step))
 
 
-def legend_below(ax, title: str, ncols: int | None = None) -> None:
-    """A horizontal legend under the axes, so the plot keeps the slide's full width."""
+def legend_below(ax, title: str | None, ncols: int | None = None) -> None:
+    """A horizontal legend under the figure, so it never covers data or tick labels.
+
+    The figure's constrained layout makes room for it below everything else
+    (rotated tick labels included), and the plot keeps the slide's full width.
+    """
     handles, labels = ax.get_legend_handles_labels()
-    ax.legend(handles, labels, title=title, loc="upper center", bbox_to_anchor=(0.5, -0.16),
-              ncols=ncols or len(labels))
+    ax.figure.legend(handles, labels, title=title, loc="outside lower center",
+                     ncols=ncols or len(labels))
 
 
 def panel_title(ax, text: str, width: int = 32) -> None:

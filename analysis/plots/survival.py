@@ -61,7 +61,7 @@ def plot_survival(source: Source) -> Figure | None:
                    "active at the end)")
     ax.fill_between([], [], color=OKABE_ITO[0], alpha=BAND_ALPHA, label="95% confidence band")
     survival_axes(ax, unit, float(table["duration"].max()))
-    ax.legend(loc="upper right")
+    legend_below(ax, None)
     return figure
 
 
@@ -130,6 +130,6 @@ def plot_hazard(source: Source) -> Figure | None:
         # hazards spanning orders of magnitude: a log scale keeps the later ages readable
         ax.set_yscale("log")
         ax.set_ylabel(ax.get_ylabel() + " (log scale)")
-    ax.legend(loc="upper right")
+    legend_below(ax, None)
     ax.grid(axis="x", visible=False)
     return figure

@@ -62,8 +62,8 @@ def test_comparison_bundle_has_table_figures_and_an_offline_page(retention_file,
     assert "Differences against loyal" in html and "common random numbers" in html
     saved = pd.read_csv(tmp_path / "cmp" / "comparison.csv")
     assert {"metric", "difference", "low", "high", "excludes_zero"} <= set(saved.columns)
-    survival = comparing.plot_survival(comparison).axes[0]
-    assert [t.get_text().split(" (")[0] for t in survival.get_legend().get_texts()] == [
+    [survival] = comparing.plot_survival(comparison).legends
+    assert [t.get_text().split(" (")[0] for t in survival.get_texts()] == [
         "loyal", "fickle"]
 
 

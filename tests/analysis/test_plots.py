@@ -8,7 +8,8 @@ from analysis import plots
 
 
 def _legend_entries(ax) -> list[str]:
-    legend = ax.get_legend()
+    # a legend sits on the axes or, set below the figure, on the figure
+    legend = ax.get_legend() or (ax.figure.legends[0] if ax.figure.legends else None)
     return [text.get_text() for text in legend.get_texts()] if legend else []
 
 
