@@ -127,7 +127,7 @@ def compare(sources: Sequence[Source], names: Sequence[str] | None = None,
 
 def format_difference(value: float, unit: str) -> str:
     """A signed difference: ``+1.2 pp`` for percentages, ``-1,234`` otherwise."""
-    if unit == "%":
+    if unit.startswith("%"):  # "%" or "% of <denominator>"
         return format_number(value, "pp")
     text = format_number(value, unit)
     return text if text.startswith(("-", "+")) or text == "-" else f"+{text}"
@@ -150,7 +150,7 @@ def difference_rows(comparison: Comparison) -> tuple[list[str], list[list[str]]]
     rows = []
     for row in comparison.differences.itertuples():
         unit = row.unit
-        interval = format_interval(row.low, row.high, "pp" if unit == "%" else unit)
+        interval = format_interval(row.low, row.high, "pp" if unit.startswith("%") else unit)
         cells = [row.label, unit, format_number(row.reference, unit),
                  format_number(row.value, unit), format_difference(row.difference, unit),
                  interval, "*" if row.excludes_zero else ""]

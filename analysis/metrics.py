@@ -24,6 +24,7 @@ from analysis.bundle import (
     stage_rank,
     stages_of,
 )
+from analysis.focal import of_focal
 from analysis.stats import bootstrap_interval, kaplan_meier, restricted_mean
 from sim.results import Results
 
@@ -200,14 +201,24 @@ METRICS: tuple[Metric, ...] = (
     Metric("survival_one_year", "relationships lasting a year", "%", _survival_at(ONE_YEAR)),
     Metric("portfolio_npv", "supplier portfolio NPV", "money per supplier", _portfolio_npv),
     Metric("pair_npv", "pair NPV", "money per pair", _pair_npv),
-    Metric("lost_to_competitors", "ended relationships lost to competitors", "%",
-           _lost_to_competitors),
-    Metric("long_term_lost_to_competitors", "long-term relationships lost to competitors", "%",
-           _long_term_lost_to_competitors),
+    Metric("lost_to_competitors", "ended relationships lost to competitors",
+           "% of ended relationships", _lost_to_competitors),
+    Metric("long_term_lost_to_competitors", "long-term relationships lost to competitors",
+           "% of those reaching long-term", _long_term_lost_to_competitors),
     Metric("satisfaction_long_term", "satisfaction in long-term", "0-1",
            _time_mean("satisfaction_long_term")),
     Metric("entrant_share", "entrants' market share at horizon", "%",
            _last_sample("share_entrants", 100.0), only_when="entrant"),
+    # the focal suppliers (the incumbents) beside the market-wide figures, when there is entry
+    Metric("focal_share", "incumbents' share of buyers' spending at horizon", "%",
+           _last_sample("share_incumbents", 100.0), only_when="entrant"),
+    Metric("focal_reached_long_term", "incumbents' pairs reaching long-term", "%",
+           of_focal(_reached("long_term")), only_when="entrant"),
+    Metric("focal_portfolio_npv", "incumbents' portfolio NPV", "money per incumbent",
+           of_focal(_portfolio_npv), only_when="entrant"),
+    Metric("focal_lost_to_competitors", "incumbents' ended relationships lost to competitors",
+           "% of incumbents' ended relationships", of_focal(_lost_to_competitors),
+           only_when="entrant"),
     Metric("customer_value", "customer value", "money per customer", _customer_value),
     Metric("customer_lifetime", "periods until lost (restricted mean)", "periods",
            _customer_lifetime),

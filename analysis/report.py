@@ -59,7 +59,7 @@ def format_number(value: float, unit: str = "") -> str:
     """A number written for people: ``30.6%``, ``8,092``, ``0.739``; ``-`` when missing."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
-    if unit == "%":
+    if unit.startswith("%"):  # "%" or "% of <denominator>"
         return f"{value:.1f}%"
     if unit == "pp":
         return f"{value:+.1f} pp"

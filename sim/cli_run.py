@@ -115,10 +115,23 @@ def _print_rejected(manifest: dict) -> None:
                   f"({shard['problem']}) and is run again on resume")
 
 
+def run_header(manifest: dict) -> str:
+    """``baseline: 20 of 20 replications, seed 2024; 10 years, 300 buyers, 12 suppliers``."""
+    from sim.cli_comparable import market_size
+    from sim.units import WEEKS_PER_YEAR
+
+    setting = manifest["scenario"]
+    weeks = float(setting.get("horizon", 0))
+    years = weeks / WEEKS_PER_YEAR
+    horizon = f"{years:g} years" if years.is_integer() else f"{weeks:g} weeks"
+    size = market_size(setting)
+    return (f"{setting['name']}: {manifest['done']} of {manifest['replications']} replications, "
+            f"seed {manifest['seed']}; horizon {horizon}" + (f", {size}" if size else ""))
+
+
 def _print_run_summary(results) -> None:
     manifest = results.manifest
-    out.print(f"{manifest['scenario']['name']}: {manifest['done']} of "
-              f"{manifest['replications']} replications, seed {manifest['seed']}")
+    out.print(run_header(manifest))
     finish_run(results)
     for failure in manifest["failures"]:
         last = failure["traceback"].strip().splitlines()[-1]

@@ -63,3 +63,15 @@ def test_reproduce_without_out_moves_on_to_the_next_free_default_folder(tmp_path
     assert report_folder(None, force=False) == DEFAULT_OUT  # empty: used
     (DEFAULT_OUT / "results.json").write_text("{}")
     assert report_folder(None, force=False) == DEFAULT_OUT.with_name("reproduce-2")
+
+
+def test_run_header_names_horizon_market_size_and_replications():
+    from sim.cli_run import run_header
+    from sim.scenario import load_scenario
+
+    manifest = {"scenario": load_scenario("baseline").model_dump(mode="json", by_alias=True),
+                "done": 18, "replications": 20, "seed": 2024}
+    assert run_header(manifest) == ("baseline: 18 of 20 replications, seed 2024; horizon "
+                                    "10 years, 300 buyers, 12 suppliers")
+    manifest["scenario"] = load_scenario("markov_retention").model_dump(mode="json")
+    assert run_header(manifest).endswith("; horizon 10 years, 10000 customers")

@@ -63,7 +63,7 @@ def test_outcomes_show_four_distributions_across_replications(lifecycle_bundle):
         "supplier portfolio NPV", "pair NPV", "mean relationship duration (to horizon)",
         "ended relationships lost to competitors"]
     assert [ax.get_xlabel() for ax in visible] == ["money per supplier", "money per pair",
-                                                   "weeks", "%"]
+                                                   "weeks", "% of ended relationships"]
     assert all(ax.get_ylabel() == "replications" for ax in visible)
     assert sum(patch.get_height() for patch in visible[0].patches
                if hasattr(patch, "get_height")) >= 8
