@@ -30,7 +30,7 @@ import pandas as pd
 
 from analysis.plots import OKABE_ITO, new_figure, save
 from analysis.stats import mean_interval
-from reproduce.framework import Check, Context, Verdict
+from reproduce.framework import Check, Context, Verdict, consistency
 from reproduce.lifecycle import WEEKS_PER_YEAR, baseline, horizon_of, run, snapshot
 
 NAME = "commitment-trust-signs"
@@ -52,6 +52,16 @@ PATHS = (
     ("attention -> trust (communication -> trust +)", +1),
     ("commitment -> leaving within a year", -1),
 )
+
+CONSTRUCTION = {
+    "switching cost -> commitment":
+        "Each side's commitment is defined as a weighted sum with a positive weight on its "
+        "sunk adaptation investment (formulas.commitment), which is the switching cost.",
+    "trust -> commitment":
+        "Each side's commitment is defined as a weighted sum with a positive weight on trust "
+        "(formulas.commitment).",
+}
+"""The paths the commitment formula states: consistency checks, not reproductions."""
 
 
 def reproduce(context: Context) -> Check:
@@ -77,9 +87,11 @@ def reproduce(context: Context) -> Check:
     for index, (label, sign) in enumerate(PATHS):
         mean, low, high = mean_interval(estimates[:, index])
         intervals.append((mean, low, high))
-        verdicts.append(Verdict(label, "negative" if sign < 0 else "positive",
-                                f"{mean:+.3f} [{low:+.3f}, {high:+.3f}]",
-                                bool(low > 0 if sign > 0 else high < 0)))
+        verdict = Verdict(label, "negative" if sign < 0 else "positive",
+                          f"{mean:+.3f} [{low:+.3f}, {high:+.3f}]",
+                          bool(low > 0 if sign > 0 else high < 0))
+        verdicts.append(consistency(verdict, CONSTRUCTION[label]) if label in CONSTRUCTION
+                        else verdict)
     figure = _figure(intervals, context.figure_path(NAME))
     wrong = [v.label.split(" (")[0] for v in verdicts if not v.passed]
     return Check.from_verdicts(

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.plots import OKABE_ITO, new_figure, panel_title, save, stage_label
 from analysis.stats import pooled_interval, pooled_resamples
-from reproduce.framework import Check, Context, Verdict, vote
+from reproduce.framework import Check, Context, Verdict, consistency, vote
 from reproduce.lifecycle import BOOTSTRAP_SEED, baseline
 
 NAME = "ford-stage-profile"
@@ -43,6 +43,29 @@ VARIABLES = (
     ("commitment", +1),
     ("cumulative adaptation (money)", +1),
 )
+
+CONSTRUCTION = {
+    "experience (orders so far)":
+        "A pair reaches each later stage only through further orders and reviews (trial "
+        "orders before development, reviews before long-term), and orders only accumulate, "
+        "so the rise follows from the order of the stages.",
+    "uncertainty":
+        "Uncertainty is the spread of the buyer's Beta belief, which narrows with every "
+        "order observed, and later stages are reached only after more orders.",
+    "social distance":
+        "Every order multiplies the pair's social distance by the fixed factor social_keep "
+        "below one, so it falls with the orders that later stages require.",
+    "technological distance":
+        "Each adaptation multiplies technological distance by 1 - adaptation_effect, and "
+        "adaptations are considered only at development and long-term reviews.",
+    "commitment":
+        "A pair enters long-term only when both commitments clear the development "
+        "commitment_threshold, so the promotion rule states the rise.",
+    "cumulative adaptation (money)":
+        "Adaptations are considered only at development and long-term reviews and "
+        "investments only accumulate, so adaptation is zero before development by rule.",
+}
+"""Why each of Ford's six trends follows from the model's construction (consistency checks)."""
 
 
 def reproduce(context: Context) -> Check:
@@ -117,9 +140,10 @@ def _trend(label: str, sign: int, sums: np.ndarray, counts: np.ndarray) -> Verdi
     measured = f"pre->long-term {overall:+.3g} [{low:+.3g}, {high:+.3g}]"
     if wrong_step:
         measured += "; wrong way: " + ", ".join(wrong_step)
-    return Verdict(f"{label} {'rises' if sign > 0 else 'falls'}",
-                   f"change {'> 0' if sign > 0 else '< 0'}, no step against",
-                   measured, bool(right_side and not wrong_step))
+    verdict = Verdict(f"{label} {'rises' if sign > 0 else 'falls'}",
+                      f"change {'> 0' if sign > 0 else '< 0'}, no step against",
+                      measured, bool(right_side and not wrong_step))
+    return consistency(verdict, CONSTRUCTION[label])
 
 
 def _difference(sums: np.ndarray, counts: np.ndarray) -> tuple[float, float, float]:

@@ -7,6 +7,13 @@ and from standard errors, never from the numbers a run produced: a result is
 judged over several independent seeds (replications), either by a vote (the
 claim holds in at least 90% of them) or by an interval over seeds that must
 exclude the wrong side.
+
+Each judged statement has a ``kind``: a ``reproduction`` can fail, because
+its outcome must emerge from the mechanisms; a ``consistency`` check follows
+from the model's construction (a threshold or rule that states its outcome)
+and only guards that the construction is implemented as documented. A
+consistency statement carries one sentence on why it follows
+(:func:`consistency`).
 """
 
 from __future__ import annotations
@@ -20,13 +27,25 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
+    "CONSISTENCY",
+    "KINDS",
+    "REPRODUCTION",
     "VOTE_SHARE",
     "Check",
     "Context",
     "Settings",
     "Verdict",
+    "consistency",
     "vote",
 ]
+
+REPRODUCTION = "reproduction"
+"""A statement that can fail: its outcome must emerge from the mechanisms."""
+
+CONSISTENCY = "consistency"
+"""A statement that follows from the model's construction (a rule that states it)."""
+
+KINDS = (REPRODUCTION, CONSISTENCY)
 
 VOTE_SHARE = 0.9
 """Share of seeds in which a claim judged by vote must hold."""
@@ -54,16 +73,33 @@ class Settings:
 
 @dataclass
 class Verdict:
-    """One judged statement: what was expected, what was measured, and whether it passed."""
+    """One judged statement: what was expected, what was measured, and whether it passed.
+
+    ``kind`` is ``reproduction`` or ``consistency``; ``construction`` says, for
+    a consistency statement, which rule of the model states its outcome.
+    """
 
     label: str
     expected: str
     measured: str
     passed: bool
+    kind: str = REPRODUCTION
+    construction: str = ""
 
     def __post_init__(self):
         # Verdicts are often numpy comparisons; the results file needs a plain bool.
         self.passed = bool(self.passed)
+        if self.kind not in KINDS:
+            raise ValueError(f"kind {self.kind!r}: one of {', '.join(KINDS)}")
+        if (self.kind == CONSISTENCY) != bool(self.construction):
+            raise ValueError("a consistency statement, and only one, says why it follows "
+                             "from construction")
+
+
+def consistency(verdict: Verdict, construction: str) -> Verdict:
+    """``verdict`` labelled a consistency check, with the sentence saying why it follows."""
+    return Verdict(verdict.label, verdict.expected, verdict.measured, verdict.passed,
+                   CONSISTENCY, construction)
 
 
 @dataclass
@@ -87,6 +123,26 @@ class Check:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def kind(self) -> str:
+        """``consistency`` when every statement is one, else ``reproduction``."""
+        kinds = {verdict.kind for verdict in self.verdicts}
+        return CONSISTENCY if kinds == {CONSISTENCY} else REPRODUCTION
+
+    @property
+    def kind_label(self) -> str:
+        """The kind, with how many statements are consistency checks when some but not all are.
+
+        >>> Check("c", "", "", "", "", "", True, verdicts=[
+        ...     Verdict("a", "", "", True),
+        ...     Verdict("b", "", "", True, CONSISTENCY, "a threshold states it")]).kind_label
+        'reproduction; 1 of 2 statements consistency'
+        """
+        count = sum(verdict.kind == CONSISTENCY for verdict in self.verdicts)
+        if self.kind == CONSISTENCY or count == 0:
+            return self.kind
+        return f"{REPRODUCTION}; {count} of {len(self.verdicts)} statements {CONSISTENCY}"
+
     @classmethod
     def from_verdicts(cls, module_name: str, verdicts: Sequence[Verdict], *, expected: str,
                       measured: str, figure: Path | None = None,
@@ -109,7 +165,8 @@ class Check:
         return {
             "name": self.name, "source": self.source, "claim": self.claim,
             "criterion": self.criterion, "expected": self.expected,
-            "measured": self.measured, "passed": self.passed,
+            "measured": self.measured, "passed": self.passed, "kind": self.kind,
+            "kind_label": self.kind_label,
             "figure": None if self.figure is None else self.figure.as_posix(),
             "verdicts": [vars(v) for v in self.verdicts], "notes": self.notes,
             "seconds": round(self.seconds, 1),

@@ -32,10 +32,12 @@ PAGE = """{% extends "base" %}{% block body %}
 result with what a published source says. {{ passed }} of {{ checks|length }} pass.</p>
 <p class="muted">{{ mode }}; dyadsim {{ version }}; {{ when }}.</p>
 <table>
-  <thead><tr><th>check</th><th>source</th><th>expected</th><th>measured</th><th>result</th></tr>
+  <thead><tr><th>check</th><th>kind</th><th>source</th><th>expected</th><th>measured</th>
+  <th>result</th></tr>
   </thead>
   <tbody>
   {% for check in checks %}<tr><td><a href="#{{ check.name }}">{{ check.name }}</a></td>
+    <td>{{ check.kind_label }}</td>
     <td>{{ check.source }}</td><td>{{ check.expected }}</td><td>{{ check.measured }}</td>
     <td class="mark" style="color:{{ '#009E73' if check.passed else '#D55E00' }}">
     {{ 'pass' if check.passed else 'FAIL' }}</td></tr>
@@ -49,14 +51,19 @@ result with what a published source says. {{ passed }} of {{ checks|length }} pa
 <p><b>Source.</b> {{ check.source }}</p>
 <p><b>Claim.</b> {{ check.claim }}</p>
 <p><b>Criterion.</b> {{ check.criterion }}</p>
+<p><b>Kind.</b> {{ check.kind_label }}</p>
 <table>
-  <thead><tr><th>statement</th><th>expected</th><th>measured</th><th>result</th></tr></thead>
+  <thead><tr><th>statement</th><th>kind</th><th>expected</th><th>measured</th><th>result</th></tr>
+  </thead>
   <tbody>
-  {% for verdict in check.verdicts %}<tr><td>{{ verdict.label }}</td><td>{{ verdict.expected }}</td>
+  {% for verdict in check.verdicts %}<tr><td>{{ verdict.label }}</td><td>{{ verdict.kind }}</td>
+    <td>{{ verdict.expected }}</td>
     <td>{{ verdict.measured }}</td><td>{{ 'pass' if verdict.passed else 'FAIL' }}</td></tr>
   {% endfor %}
   </tbody>
 </table>
+{% for verdict in check.verdicts if verdict.construction %}<p class="muted">Consistency check,
+  {{ verdict.label }}: {{ verdict.construction }}</p>{% endfor %}
 {% for note in check.notes %}<p class="muted">{{ note }}</p>{% endfor %}
 {% if images[check.name] %}<figure><img alt="{{ check.name }}"
   src="data:image/png;base64,{{ images[check.name] }}"></figure>{% endif %}
@@ -128,13 +135,20 @@ def markdown(checks: Sequence[Check], folder: Path, *, mode: str = "") -> str:
         "source and from standard errors over independent seeds, never from the number the "
         "model produced. Regenerate this page with `dyadsim reproduce --docs`.",
         "",
+        "Each statement is of one of two kinds. A *reproduction* can fail: its outcome "
+        "must emerge from the model's mechanisms. A *consistency* check follows from the "
+        "model's construction (a threshold or rule that states its outcome); it only "
+        "guards that the construction works as documented, and is no evidence for the "
+        "claim. Each consistency check says which rule states it.",
+        "",
         f"{passed} of {len(checks)} checks pass{f' ({mode})' if mode else ''}.",
         "",
-        "| check | source | expected | measured | result |",
-        "|---|---|---|---|---|",
+        "| check | kind | source | expected | measured | result |",
+        "|---|---|---|---|---|---|",
     ]
     for check in checks:
-        lines.append(f"| [{check.name}](#{check.name}) | {_cell(check.source)} | "
+        lines.append(f"| [{check.name}](#{check.name}) | {check.kind_label} | "
+                     f"{_cell(check.source)} | "
                      f"{_cell(check.expected)} | {_cell(check.measured)} | "
                      f"{'pass' if check.passed else '**FAIL**'} |")
     for check in checks:
@@ -150,12 +164,17 @@ def markdown(checks: Sequence[Check], folder: Path, *, mode: str = "") -> str:
             "",
             f"**Criterion.** {check.criterion}",
             "",
-            "| statement | expected | measured | result |",
-            "|---|---|---|---|",
+            f"**Kind.** {check.kind_label}.",
+            "",
+            "| statement | kind | expected | measured | result |",
+            "|---|---|---|---|---|",
         ]
         for verdict in check.verdicts:
-            lines.append(f"| {_cell(verdict.label)} | {_cell(verdict.expected)} | "
+            lines.append(f"| {_cell(verdict.label)} | {verdict.kind} | {_cell(verdict.expected)} | "
                          f"{_cell(verdict.measured)} | {'pass' if verdict.passed else 'FAIL'} |")
+        for verdict in check.verdicts:
+            if verdict.construction:
+                lines += ["", f"*Consistency check, {verdict.label}:* {verdict.construction}"]
         for note in check.notes:
             lines += ["", note]
         if check.figure is not None and check.figure.exists():

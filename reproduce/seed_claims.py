@@ -17,7 +17,7 @@ from scipy import stats
 
 from analysis.plots import OKABE_ITO, new_figure, panel_title, save
 from analysis.stats import mean_interval
-from reproduce.framework import Check, Context, Verdict, vote
+from reproduce.framework import Check, Context, Verdict, consistency, vote
 from reproduce.lifecycle import WEEKS_PER_YEAR, began, run
 
 NAME = "seed-claims"
@@ -33,6 +33,16 @@ CRITERION = ("Per claim: the mean over seeds of the per-seed difference between 
              "scenarios (same seeds) has a 95% Student-t interval on the claimed side of 0, or "
              "the claim holds in at least 90% of seeds; final-stage losses before and after "
              "entry are compared as pooled Poisson rates with an exact interval.")
+
+
+ADAPTATION_NEEDS_TRUST = (
+    "Either side adapts only when its trust clears an adaptation threshold "
+    "(policy.adaptation_trust, development.adaptation_trust) above the trust a first trial "
+    "order starts from, so trust at the first adaptation is higher by that rule.")
+FINAL_IGNORES_INCUMBENTS = (
+    "A buyer in the final stage ignores the marketing of every supplier but an entrant, so "
+    "before the first entry nobody can take a final relationship and the rule states the "
+    "result.")
 
 
 @dataclass
@@ -123,6 +133,7 @@ def adaptation_follows_trust(context):
     verdict = Verdict(label, "trust at first adaptation > at first trial order",
                       f"{at_entry.mean():.3f} -> {at_adaptation.mean():.3f}; difference "
                       f"{mean:+.3f} [{low:+.3f}, {high:+.3f}]", bool(low > 0))
+    verdict = consistency(verdict, ADAPTATION_NEEDS_TRUST)
     return verdict, Panel("adaptation after trust", ["first trial order", "first adaptation"],
                           [mean_interval(at_entry), mean_interval(at_adaptation)], "trust")
 
@@ -233,6 +244,7 @@ def final_lost_after_entry(context):
     verdict = Verdict(label, "loss rate after first entry > before",
                       f"{counts[0]} losses before, {counts[1]} after; rate ratio {ratio:.2f} "
                       f"[{low:.2f}, {high:.2f}]", bool(low > 1))
+    verdict = consistency(verdict, FINAL_IGNORES_INCUMBENTS)
     rates = [(c / e * WEEKS_PER_YEAR if e > 0 else np.nan,) * 3 for c, e in
              zip(counts, exposure, strict=True)]
     return verdict, Panel("final losses to competitors", ["before entry", "after entry"],

@@ -127,17 +127,19 @@ def results_table(checks, width: int = WIDE) -> Table:
         for check in checks:
             table.add_row(_result(check), f"[bold]{check.name}[/bold]  "
                           f"[dim]{short_source(check.source)}[/dim]\n"
+                          f"kind: {check.kind_label}\n"
                           f"expected: {check.expected}\nmeasured: {check.measured}")
         return table
     table = Table(title="reproductions")
     table.add_column("name", no_wrap=True)
+    table.add_column("kind")
     table.add_column("source")
     table.add_column("expected")
     table.add_column("measured")
     table.add_column("result", no_wrap=True)
     for check in checks:
-        table.add_row(check.name, short_source(check.source), check.expected, check.measured,
-                      _result(check))
+        table.add_row(check.name, check.kind_label, short_source(check.source), check.expected,
+                      check.measured, _result(check))
     return table
 
 

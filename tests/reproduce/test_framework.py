@@ -11,7 +11,7 @@ from reproduce_cli import call_reproduce
 
 from analysis.plots import new_figure, save
 from reproduce import REPRODUCTIONS, Check, Settings, Verdict, reproduction, write_report
-from reproduce.framework import vote
+from reproduce.framework import CONSISTENCY, consistency, vote
 from reproduce.lifecycle import dissolution_exposure
 from reproduce.loyalty_hysteresis import threshold
 from reproduce.loyalty_transition import crossing
@@ -102,7 +102,9 @@ def synthetic_checks(folder):
     path = save(figure, folder / "figures" / "first.png")
     passing = Check("first", "Author, A. (2001) A paper.", "A claim.", "A criterion.",
                     "x > 0", "x = 1", True, path,
-                    [Verdict("x is positive", "x > 0", "1 [0.5, 1.5]", True)], ["a note"])
+                    [Verdict("x is positive", "x > 0", "1 [0.5, 1.5]", True),
+                     consistency(Verdict("x is positive by rule", "x > 0", "1", True),
+                                 "a threshold states it")], ["a note"])
     failing = Check("second", "Other, B. (2002) Another.", "Another claim.", "Criterion.",
                     "y < 0", "y = 2", False, None,
                     [Verdict("y is negative", "y < 0", "2", False)])
@@ -116,9 +118,16 @@ def test_report_has_the_table_each_check_and_its_embedded_figure(tmp_path):
     html = page.read_text()
     results = json.loads((tmp_path / "results.json").read_text())
     assert "1 of 2 checks pass" in text
-    assert "| [first](#first) | Author, A. (2001) A paper. | x > 0 | x = 1 | pass |" in text
+    assert ("| [first](#first) | reproduction; 1 of 2 statements consistency | "
+            "Author, A. (2001) A paper. | x > 0 | x = 1 | pass |") in text
     assert "![first](figures/first.png)" in text
-    assert "| y is negative | y < 0 | 2 | FAIL |" in text
+    assert "| y is negative | reproduction | y < 0 | 2 | FAIL |" in text
+    assert "| x is positive by rule | consistency | x > 0 | 1 | pass |" in text
+    assert "*Consistency check, x is positive by rule:* a threshold states it" in text
+    assert "**Kind.** reproduction; 1 of 2 statements consistency." in text
+    assert "Consistency check,\n  x is positive by rule" in html
+    assert results["checks"][0]["kind"] == "reproduction"
+    assert results["checks"][0]["verdicts"][1]["kind"] == "consistency"
     assert "data:image/png;base64," in html and "FAIL" in html
     assert results["passed"] is False
     assert results["checks"][0]["figure"] == "figures/first.png"
@@ -144,3 +153,32 @@ def test_list_names_every_reproduction_without_running_any(tmp_path):
     for name in REPRODUCTIONS:
         assert name in outcome.stdout
     assert not (tmp_path / "results.json").exists()
+
+
+def test_a_check_is_consistency_only_when_every_statement_follows_from_construction():
+    ruled = consistency(Verdict("a", "", "", True), "a threshold states it")
+    assert ruled.kind == CONSISTENCY and ruled.construction == "a threshold states it"
+    both = Check("c", "", "", "", "", "", True, verdicts=[ruled, Verdict("b", "", "", True)])
+    assert both.kind == "reproduction"
+    assert both.kind_label == "reproduction; 1 of 2 statements consistency"
+    assert Check("d", "", "", "", "", "", True, verdicts=[ruled]).kind == CONSISTENCY
+
+
+def test_a_consistency_statement_must_say_why_and_a_kind_must_be_known():
+    with pytest.raises(ValueError, match="says why"):
+        Verdict("a", "", "", True, CONSISTENCY)
+    with pytest.raises(ValueError, match="says why"):
+        Verdict("a", "", "", True, "reproduction", "a reason")
+    with pytest.raises(ValueError, match="kind"):
+        Verdict("a", "", "", True, "anecdote")
+
+
+def test_the_statements_that_follow_from_construction_are_labelled_with_their_rule():
+    from reproduce import commitment_trust_signs, ford_stage_profile, seed_claims
+
+    assert set(ford_stage_profile.CONSTRUCTION) == {v for v, _ in ford_stage_profile.VARIABLES}
+    paths = {label for label, _ in commitment_trust_signs.PATHS}
+    assert set(commitment_trust_signs.CONSTRUCTION) == {
+        "switching cost -> commitment", "trust -> commitment"} < paths
+    assert "threshold" in seed_claims.ADAPTATION_NEEDS_TRUST
+    assert "entrant" in seed_claims.FINAL_IGNORES_INCUMBENTS
