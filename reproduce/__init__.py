@@ -46,6 +46,7 @@ REPRODUCTIONS = {
     "competition-raises-dissolution": "reproduce.competition_raises_dissolution",
     "commitment-trust-signs": "reproduce.commitment_trust_signs",
     "seed-claims": "reproduce.seed_claims",
+    "alternatives-conditional-development": "reproduce.alternatives_conditional_development",
 }
 """Name of each reproduction and the module that implements it, in report order."""
 

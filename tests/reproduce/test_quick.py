@@ -11,7 +11,13 @@ import pytest
 
 from reproduce import REPRODUCTIONS
 
-KNOWN_FAILURES: dict[str, str] = {}
+KNOWN_FAILURES: dict[str, str] = {
+    "alternatives-conditional-development": (
+        "C6 is only a volume effect in the lifecycle model: with attractive alternatives "
+        "244 fewer pairs per market begin trial orders, but among those that begin the share "
+        "reaching development rises, by +3.1 points [+1.6, +4.6] (quick run, 12 seeds); the "
+        "claim needs it to fall"),
+}
 """Reproductions the lifecycle model does not show yet, with what is missing.
 
 Strict: when the lifecycle model shows one of them, its test reports XPASS as
