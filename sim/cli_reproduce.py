@@ -1,7 +1,7 @@
 """The ``dyadsim reproduce`` command: check the models against published results.
 
 :func:`register` adds it to the Typer app of :mod:`sim.cli`. It runs the
-reproductions of :mod:`reproduce`, prints one row per check (name,
+reproductions of :mod:`reproduce`, prints one row per check (name, kind,
 source, expected, measured, pass or fail) and writes the report bundle. The
 exit code is 0 only when every check passes, 1 when one fails, 2 for an
 unknown name.
@@ -113,7 +113,7 @@ WIDE = 120
 
 
 def results_table(checks, width: int = WIDE) -> Table:
-    """The checks as a Rich table: name, source, expected, measured, result.
+    """The checks as a Rich table: name, kind, source, expected, measured, result.
 
     On a terminal narrower than ``WIDE`` columns each check takes a few lines
     instead (result, name and source; then expected and measured), so that
