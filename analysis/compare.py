@@ -30,7 +30,7 @@ from analysis.bundle import (
     scenario_name,
     stages_of,
 )
-from analysis.metrics import metric_info, replication_metrics
+from analysis.metrics import metric_info, money_label, replication_metrics
 from analysis.report import (
     HtmlTable,
     embed,
@@ -234,7 +234,7 @@ def plot_distributions(comparison: Comparison) -> Figure | None:
             jitter = rng.uniform(-0.12, 0.12, sample.size)
             ax.scatter(position + jitter, sample, s=14, color=colour, zorder=3)
         plots.panel_title(ax, info.label)
-        ax.set_ylabel(info.unit)
+        ax.set_ylabel(money_label(comparison.results[0], info.unit))
         ax.grid(axis="x", visible=False)
         if info.unit.startswith("money"):
             plots.money_axis(ax.yaxis)

@@ -250,6 +250,13 @@ def replication_metrics(source: Source) -> pd.DataFrame:
     return table.sort_index()
 
 
+def money_label(results: Results, unit: str) -> str:
+    """``unit`` with "money" replaced by the scenario's ``money_unit`` (EUR thousand per pair)."""
+    scenario = (results.manifest or {}).get("scenario", {})
+    named = str(scenario.get("money_unit") or "money")
+    return named + unit.removeprefix("money") if unit.startswith("money") else unit
+
+
 def metric_info(name: str) -> Metric:
     """The :class:`Metric` called ``name``."""
     return _BY_NAME[name]
@@ -276,11 +283,11 @@ def key_figures(source: Source, confidence: float = 0.95) -> pd.DataFrame:
         finite = values[np.isfinite(values)]
         low, high = bootstrap_interval(finite, confidence)
         mean = float(finite.mean()) if finite.size else float("nan")
-        rows.append((name, metric.label, mean, low, high, metric.unit))
+        rows.append((name, metric.label, mean, low, high, money_label(results, metric.unit)))
     analytic = results.summary().get("analytic_value")
     if isinstance(analytic, int | float):
         rows.append(("analytic_value", "customer value, closed form", float(analytic),
-                     float("nan"), float("nan"), "money per customer"))
+                     float("nan"), float("nan"), money_label(results, "money per customer")))
     return pd.DataFrame(rows, columns=["metric", "label", "value", "low", "high", "unit"])
 
 

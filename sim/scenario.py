@@ -95,6 +95,11 @@ class Scenario(BaseModel):
         description="real time a replication may run before it is stopped and counted as "
         "failed (seconds, at most 30 days; null: no limit; --timeout overrides)",
     )
+    money_unit: str = Field(
+        "money", min_length=1, max_length=40,
+        description="how money is labelled in tables and figures, a currency and scale such as "
+        "'EUR thousand' (the models' money has no unit of its own)",
+    )
     markov: MarkovConfig | None = Field(None, description="section of the markov model")
     lifecycle: LifecycleConfig = Field(
         default_factory=LifecycleConfig, description="section of the lifecycle model"

@@ -14,7 +14,7 @@ from analysis.bundle import (
     has_columns,
     stages_of,
 )
-from analysis.metrics import metric_info, replication_metrics
+from analysis.metrics import metric_info, money_label, replication_metrics
 from analysis.plots.style import (
     BAND_ALPHA,
     OKABE_ITO,
@@ -49,7 +49,7 @@ def plot_outcomes(source: Source) -> Figure | None:
         ax.axvline(mean, color=OKABE_ITO[3], label="mean")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         panel_title(ax, info.label, width=45)
-        ax.set_xlabel(info.unit)
+        ax.set_xlabel(money_label(results, info.unit))
         ax.set_ylabel("replications")
         if info.unit.startswith("money"):
             money_axis(ax.xaxis)

@@ -42,3 +42,28 @@ def test_each_lost_to_competitors_figure_says_its_denominator(lifecycle_bundle):
     assert units["lost_to_competitors"] == "% of ended relationships"
     assert units["long_term_lost_to_competitors"] == "% of those reaching long-term"
     assert units["focal_lost_to_competitors"] == "% of incumbents' ended relationships"
+
+
+def test_money_is_labelled_with_the_scenarios_currency_and_scale(lifecycle_bundle):
+    import json
+
+    from analysis.plots import plot_outcomes
+
+    manifest = json.loads(json.dumps(lifecycle_bundle.manifest))
+    manifest["scenario"]["money_unit"] = "EUR thousand"
+    priced = dataclasses.replace(lifecycle_bundle, manifest=manifest)
+    units = key_figures(priced).set_index("metric")["unit"]
+    assert units["portfolio_npv"] == "EUR thousand per supplier"
+    assert units["pair_npv"] == "EUR thousand per pair"
+    assert units["focal_portfolio_npv"] == "EUR thousand per incumbent"
+    assert key_figures(lifecycle_bundle).set_index("metric")["unit"]["pair_npv"] == \
+        "money per pair"
+    labels = [ax.get_xlabel() for ax in plot_outcomes(priced).axes if ax.get_visible()]
+    assert "EUR thousand per supplier" in labels
+
+
+def test_money_unit_is_a_scenario_field_with_a_default():
+    from sim.scenario import load_scenario
+
+    assert load_scenario("baseline").money_unit == "money"
+    assert load_scenario("baseline", ["money_unit=EUR thousand"]).money_unit == "EUR thousand"
