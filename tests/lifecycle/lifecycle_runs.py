@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.engine import replication_seed
 from sim.models.lifecycle import simulate
+from sim.models.lifecycle.vocabulary import Stage
 from sim.scenario import Scenario, load_scenario
 
 
@@ -33,7 +34,7 @@ def small_scenario(**lifecycle) -> Scenario:
     })
 
 
-RANK = {"pre": 0, "early": 1, "development": 2, "long_term": 3, "final": 4}
+RANK = {stage.label: int(stage) for stage in Stage}
 WORKERS = 2
 
 

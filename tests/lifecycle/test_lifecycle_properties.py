@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from sim.models.lifecycle import run_market
 from sim.models.lifecycle.outputs import events_frame
+from sim.models.lifecycle.vocabulary import Stage
 from sim.scenario import Scenario
 
 NEXT = {"pre": "early", "early": "development", "development": "long_term",
         "long_term": "final"}
-RANK = {"pre": 0, "early": 1, "development": 2, "long_term": 3, "final": 4}
+RANK = {stage.label: int(stage) for stage in Stage}
 
 
 @st.composite
