@@ -36,12 +36,13 @@ def classroom_app(
     from sim.cli_common import BadInput, out
     from sim.scenario import load_scenario
 
-    if importlib.util.find_spec("shiny") is None or importlib.util.find_spec("uvicorn") is None:
-        raise BadInput(INSTALL_HINT)
+    # The scenario is the user's own input, so its errors come before the missing extra's.
     loaded = load_scenario(scenario)
     if loaded.model != "lifecycle":
         raise BadInput(f"{scenario}: the classroom needs a lifecycle scenario, this one is "
                        f"model '{loaded.model}'")
+    if importlib.util.find_spec("shiny") is None or importlib.util.find_spec("uvicorn") is None:
+        raise BadInput(INSTALL_HINT)
     from classroom.serve import serve
 
     def announce(address: str) -> None:
