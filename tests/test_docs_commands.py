@@ -28,7 +28,10 @@ QUICK = [c for c in COMMANDS if c.args[0] in {"list", "validate", "schema"}]
 STORIES = [c for c in COMMANDS if c.args[0] == "story"]
 REPRODUCTIONS = [c for c in COMMANDS if c.args[0] == "reproduce"]
 SERVERS = [c for c in COMMANDS if c.args[0] == "app"]  # serves until stopped: tests/classroom
-TOUR = [c for c in COMMANDS if c not in STORIES and c not in REPRODUCTIONS and c not in SERVERS]
+# a study of hundreds of points even on a small market (its own tests run small ones)
+STUDIES = [c for c in COMMANDS if c.args[0] in {"sensitivity", "discover"}]
+TOUR = [c for c in COMMANDS
+        if c not in STORIES and c not in REPRODUCTIONS and c not in SERVERS and c not in STUDIES]
 SMALL = {
     "lifecycle": {"replications": 2, "horizon": 52.0,
                   "lifecycle": {"market": {"buyers": {"count": 60}}}},
