@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from sim.cli_common import (
     BadInput,
@@ -240,8 +241,8 @@ def _difference_table(comparison, width: int = 160) -> Table:
         table.add_column(heading, justify="right" if heading != "scenario" else "left")
     table.add_column(f"{difference} ({interval})", justify="right")
     for metric, unit, *values, difference, interval, star in rows:
-        table.add_row(f"{metric} [dim]({unit})[/dim]", *values,
-                      f"{difference}{' *' if star else '  '}\n[dim]{interval}[/dim]")
+        table.add_row(Text.assemble(metric, " ", (f"({unit})", "dim")), *values,
+                      Text.assemble(f"{difference}{' *' if star else '  '}\n", (interval, "dim")))
     return table
 
 

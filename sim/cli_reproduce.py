@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from sim.cli_common import BadInput, err, out, register_commands
 
@@ -125,10 +126,10 @@ def results_table(checks, width: int = WIDE) -> Table:
         table.add_column("result", no_wrap=True)
         table.add_column("check")
         for check in checks:
-            table.add_row(_result(check), f"[bold]{check.name}[/bold]  "
-                          f"[dim]{short_source(check.source)}[/dim]\n"
-                          f"kind: {check.kind_label}\n"
-                          f"expected: {check.expected}\nmeasured: {check.measured}")
+            table.add_row(_result(check), Text.assemble(
+                (check.name, "bold"), "  ", (short_source(check.source), "dim"),
+                f"\nkind: {check.kind_label}\n"
+                f"expected: {check.expected}\nmeasured: {check.measured}"))
         return table
     table = Table(title="reproductions")
     table.add_column("name", no_wrap=True)
@@ -143,8 +144,9 @@ def results_table(checks, width: int = WIDE) -> Table:
     return table
 
 
-def _result(check) -> str:
-    return "[green]pass[/green]" if check.passed else "[bold red]FAIL[/bold red]"
+def _result(check) -> Text:
+    # Styled text, not markup: the consoles never read markup from what they print.
+    return Text("pass", style="green") if check.passed else Text("FAIL", style="bold red")
 
 
 def short_source(source: str) -> str:

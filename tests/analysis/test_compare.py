@@ -149,12 +149,14 @@ def test_difference_table_fits_a_narrow_terminal(retention_file, scenarios):
             (("loyal", 0.8), ("fickle", 0.7), ("faithful", 0.9))[:scenarios]]
     comparison = comparing.compare(runs)
     for width in (80, 160):
-        console = Console(width=width, file=io.StringIO(), record=True)
+        # markup off, as the command line's consoles are
+        console = Console(width=width, file=io.StringIO(), record=True, markup=False)
         console.print(_difference_table(comparison, width))
         lines = console.export_text().splitlines()
         assert all(len(line) <= width for line in lines)
         value = next(line for line in lines if "customer value" in line)
         assert "fickle" in "\n".join(lines) and "*" in value
+        assert "[/" not in "\n".join(lines)  # styles, never markup printed as text
         if width == 80:
             # the interval sits whole on the line under the difference
             assert " to " in lines[lines.index(value) + 1]

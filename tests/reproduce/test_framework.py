@@ -60,7 +60,9 @@ def test_switching_threshold_is_interpolated_in_log_one_plus_advantage():
 def _rendered(checks, width: int) -> list[str]:
     from rich.console import Console
 
-    console = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    # markup off, as the command line's consoles are
+    console = Console(width=width, record=True, markup=False,
+                      file=open(os.devnull, "w"))  # noqa: SIM115
     console.print(results_table(checks, width))
     return console.export_text().splitlines()
 
@@ -80,6 +82,7 @@ def test_results_fit_a_narrow_terminal_without_squeezing_words():
     assert "measured: r = 0.01 [-0.02, 0.04]" in text
     assert "Baker, Faulkner & Fisher (1998)" in text
     assert "pass  competition-raises-dissolution" in text and "FAIL  trust-and-age" in text
+    assert "[/" not in text  # styles, never markup printed as text
     wide = "\n".join(_rendered(checks, WIDE))
     assert "┃ name" in wide and "┃ measured" in wide
     assert "│ competition-raises-dissolution │" in wide
