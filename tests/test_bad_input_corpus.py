@@ -110,7 +110,9 @@ def extends_dev_zero_allowed(tmp, monkeypatch):
 
 
 def extends_foreign_file(tmp, monkeypatch):
-    return ["validate", _write(tmp, "up.yaml", "extends: ../../../../etc/passwd\nname: z\n")], \
+    # a real file above the scenario's folder, however deep the temporary folder is
+    upward = os.path.relpath("/etc/passwd", tmp)
+    return ["validate", _write(tmp, "up.yaml", f"extends: {upward}\nname: z\n")], \
         "is outside the current folder and the scenario's"
 
 
