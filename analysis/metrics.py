@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.bundle import (
+    WEEKS_PER_YEAR,
     Source,
     as_results,
     durations,
@@ -30,8 +31,6 @@ from sim.results import Results
 
 __all__ = ["METRICS", "Metric", "key_figures", "key_figures_json", "metric_info",
            "replication_metrics"]
-
-ONE_YEAR = 52.0
 
 
 @dataclass(frozen=True)
@@ -198,7 +197,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("reached_long_term", "pairs reaching long-term", "%", _reached("long_term")),
     Metric("reached_final", "pairs reaching final", "%", _reached("final")),
     Metric("mean_duration", "mean relationship duration (to horizon)", "weeks", _mean_duration),
-    Metric("survival_one_year", "relationships lasting a year", "%", _survival_at(ONE_YEAR)),
+    Metric("survival_one_year", "relationships lasting a year", "%", _survival_at(WEEKS_PER_YEAR)),
     Metric("portfolio_npv", "supplier portfolio NPV", "money per supplier", _portfolio_npv),
     Metric("pair_npv", "pair NPV", "money per pair", _pair_npv),
     Metric("lost_to_competitors", "ended relationships lost to competitors",

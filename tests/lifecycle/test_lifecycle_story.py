@@ -83,3 +83,15 @@ def test_story_full_flag_gives_one_line_per_event(capsys):
     assert any(line.startswith("weeks ") and "went well" in line for line in summary)
     assert not any(line.startswith("weeks ") for line in full)
     assert len(full) > len(summary)
+
+
+def test_every_end_reason_and_cause_of_the_vocabulary_has_words_in_the_story():
+    # A reason or cause added to the vocabulary without a sentence would be told
+    # to students as a bare code.
+    from sim.models.lifecycle import story
+    from sim.models.lifecycle.vocabulary import STAGE_NAMES, EndCause, EndReason
+
+    assert {reason.value for reason in EndReason} <= set(story._REASONS)
+    assert {cause.value for cause in EndCause} <= set(story._CAUSES)
+    assert set(STAGE_NAMES) <= set(story._STAGE_WORDS)
+    assert list(story._RANK) == list(STAGE_NAMES)

@@ -15,7 +15,9 @@ import math
 
 import pandas as pd
 
-_RANK = {"pre": 0, "early": 1, "development": 2, "long_term": 3, "final": 4}
+from sim.models.lifecycle.vocabulary import STAGE_NAMES
+
+_RANK = {stage: rank for rank, stage in enumerate(STAGE_NAMES)}
 _STAGE_WORDS = {
     "pre": "pre-relationship", "early": "early", "development": "development",
     "long_term": "long-term", "final": "final", "ended": "ended",
