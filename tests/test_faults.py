@@ -98,7 +98,12 @@ def test_second_ctrl_c_cancels_a_hanging_replication(small_markov, tmp_path, mon
     def press_ctrl_c_twice():
         _wait_for(lambda: any(markers.iterdir()))
         os.kill(os.getpid(), signal.SIGINT)  # first: no new replication, running ones go on
-        time.sleep(0.5)
+        # The second press comes once the run has said what the first did (on a loaded
+        # machine a fixed pause can let both arrive before the run looks); pressing it
+        # anyway after the wait keeps the hanging replication from hanging the test.
+        deadline = time.monotonic() + 30.0
+        while "press Ctrl-C again" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.05)
         os.kill(os.getpid(), signal.SIGINT)  # second: cancel the hanging one
 
     presser = threading.Thread(target=press_ctrl_c_twice, daemon=True)
