@@ -76,9 +76,3 @@ def break_replication(monkeypatch):
 
     apply.restore = lambda: monkeypatch.setattr(markov, "simulate", original)
     return apply
-
-
-def pytest_ignore_collect(collection_path, config):
-    """Conftest files are plugins, not doctest modules: collecting them as modules
-    under the one name ``conftest`` would clash between test folders."""
-    return True if collection_path.name == "conftest.py" else None
