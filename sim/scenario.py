@@ -36,6 +36,7 @@ from sim.extends import bundled_dir, load_with_extends
 from sim.models.lifecycle.config import LifecycleConfig
 from sim.models.loyalty_config import DAYS_PER_WEEK, LoyaltyConfig
 from sim.models.markov_config import MarkovConfig
+from sim.scenario_focal import focal_problems
 from sim.scenario_schema import standard_schema
 from sim.units import MAX_WEEKS, PositiveWeeks
 from sim.values import read_value
@@ -99,6 +100,12 @@ class Scenario(BaseModel):
         "money", min_length=1, max_length=40,
         description="how money is labelled in tables and figures, a currency and scale such as "
         "'EUR thousand' (the models' money has no unit of its own)",
+    )
+    focal: list[str] | None = Field(
+        None, min_length=1, max_length=1000,
+        description="'our' suppliers, whose key figures are shown beside the market's: names as "
+        "in the pairs table's supplier column (incumbents S1, S2, ..., entrants E1, ...); "
+        "null: the incumbents",
     )
     markov: MarkovConfig | None = Field(None, description="section of the markov model")
     lifecycle: LifecycleConfig = Field(
@@ -281,10 +288,14 @@ def validate(data: dict, source: SourceMap | None = None) -> Scenario:
     """Validate merged scenario data; raise :class:`ScenarioError` with every problem."""
     source = source or SourceMap()
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as error:
         problems = [_problem(err, data, source) for err in error.errors()]
         raise ScenarioError(sorted(set(problems), key=_problem_order)) from None
+    problems = focal_problems(scenario, source)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
 
 
 def _problem_order(problem: Problem):
