@@ -28,6 +28,8 @@ __all__ = [
     "horizon",
     "model_of",
     "scenario_name",
+    "STAGE_WORDS",
+    "stage_label",
     "stage_rank",
     "stages_of",
 ]
@@ -103,6 +105,19 @@ def claims_cited(results: Results, text: str) -> list[str]:
                  (results.manifest or {}).get("vocabulary", {}).get("claims", ()))
     cited = dict.fromkeys(re.findall(r"\bC\d+\b", text))
     return [f"{code}: {known[code]}" for code in cited if code in known]
+
+
+STAGE_WORDS = {"pre": "pre-relationship", "long_term": "long-term"}
+"""How people write the stage names that are not plain words."""
+
+
+def stage_label(stage: str) -> str:
+    """A stage's name as people write it (``long_term`` is ``long-term``).
+
+    >>> stage_label("long_term"), stage_label("early")
+    ('long-term', 'early')
+    """
+    return STAGE_WORDS.get(stage, stage.replace("_", " "))
 
 
 def stage_rank(stages: pd.Series, order: Sequence[str]) -> pd.Series:

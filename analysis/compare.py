@@ -30,7 +30,7 @@ from analysis.bundle import (
     scenario_name,
     stages_of,
 )
-from analysis.metrics import metric_info, money_label, replication_metrics
+from analysis.metrics import labelled, metric_info, money_label, replication_metrics
 from analysis.report import (
     HtmlTable,
     embed,
@@ -114,9 +114,9 @@ def compare(sources: Sequence[Source], names: Sequence[str] | None = None,
                 first, second = reference[metric], table[metric]
             difference, low, high = stats.bootstrap_difference(first, second, confidence,
                                                                paired=paired)
-            info = metric_info(metric)
+            label, unit = labelled(metric_info(metric), results[0])
             rows.append({
-                "metric": metric, "label": info.label, "unit": info.unit, "scenario": name,
+                "metric": metric, "label": label, "unit": unit, "scenario": name,
                 "reference": float(np.nanmean(first)) if len(first) else np.nan,
                 "value": float(np.nanmean(second)) if len(second) else np.nan,
                 "difference": difference, "low": low, "high": high,

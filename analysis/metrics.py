@@ -22,15 +22,16 @@ from analysis.bundle import (
     durations,
     has_columns,
     horizon,
+    stage_label,
     stage_rank,
     stages_of,
 )
-from analysis.focal import of_focal
+from analysis.focal import STAGE_PREFIX, focal_names, focal_share, of_focal, reaching, whose
 from analysis.stats import bootstrap_interval, kaplan_meier, restricted_mean
 from sim.results import Results
 
-__all__ = ["METRICS", "Metric", "key_figures", "key_figures_json", "metric_info",
-           "replication_metrics"]
+__all__ = ["METRICS", "Metric", "key_figures", "key_figures_json", "labelled", "metric_info",
+           "metrics_of", "replication_metrics"]
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,16 @@ class Metric:
     only_when: str | None = None
     """A boolean pairs column that must be true somewhere for the key figure to show
     (an entrants' share is only news when there are entrants)."""
+    focal: bool = False
+    """A figure of the focal suppliers: it shows also without entrants when the scenario
+    names them; its label says "incumbents'" and is read with :func:`labelled`."""
+    named_label: str | None = None
+    """The label when the scenario names its focal suppliers, if it differs."""
 
     def applies(self, results: Results) -> bool:
         """Whether the key figure says something about this run."""
+        if self.focal and focal_names(results):
+            return True
         if self.only_when is None or not has_columns(results.pairs, self.only_when):
             return True
         return bool(results.pairs[self.only_when].fillna(False).astype(bool).any())
@@ -208,16 +216,18 @@ METRICS: tuple[Metric, ...] = (
            _time_mean("satisfaction_long_term")),
     Metric("entrant_share", "entrants' market share at horizon", "%",
            _last_sample("share_entrants", 100.0), only_when="entrant"),
-    # the focal suppliers (the incumbents) beside the market-wide figures, when there is entry
+    # the focal suppliers (by default the incumbents) beside the market-wide figures, when
+    # there is entry or the scenario names them; their stages are added per bundle
     Metric("focal_share", "incumbents' share of buyers' spending at horizon", "%",
-           _last_sample("share_incumbents", 100.0), only_when="entrant"),
+           focal_share(_last_sample("share_incumbents", 100.0)), only_when="entrant",
+           focal=True, named_label="incumbents' share of suppliers' revenue over the run"),
     Metric("focal_reached_long_term", "incumbents' pairs reaching long-term", "%",
-           of_focal(_reached("long_term")), only_when="entrant"),
+           of_focal(_reached("long_term")), only_when="entrant", focal=True),
     Metric("focal_portfolio_npv", "incumbents' portfolio NPV", "money per incumbent",
-           of_focal(_portfolio_npv), only_when="entrant"),
+           of_focal(_portfolio_npv), only_when="entrant", focal=True),
     Metric("focal_lost_to_competitors", "incumbents' ended relationships lost to competitors",
            "% of incumbents' ended relationships", of_focal(_lost_to_competitors),
-           only_when="entrant"),
+           only_when="entrant", focal=True),
     Metric("customer_value", "customer value", "money per customer", _customer_value),
     Metric("customer_lifetime", "periods until lost (restricted mean)", "periods",
            _customer_lifetime),
@@ -231,6 +241,26 @@ METRICS: tuple[Metric, ...] = (
 _BY_NAME = {metric.name: metric for metric in METRICS}
 
 
+def _stage_metric(stage: str) -> Metric:
+    return Metric(f"{STAGE_PREFIX}{stage}", f"incumbents' pairs reaching {stage_label(stage)}",
+                  "pairs per replication", reaching(stage), only_when="entrant", focal=True)
+
+
+def metrics_of(results: Results) -> tuple[Metric, ...]:
+    """:data:`METRICS` and, per stage of the bundle's vocabulary, the focal pairs reaching it."""
+    return METRICS + tuple(_stage_metric(stage) for stage in stages_of(results))
+
+
+def labelled(metric: Metric, results: Results) -> tuple[str, str]:
+    """The metric's label and unit for ``results``: whose figures, and the money unit."""
+    label, unit = metric.label, money_label(results, metric.unit)
+    if metric.focal and focal_names(results):
+        label = (metric.named_label or label).replace("incumbents'", whose(results))
+        unit = unit.replace("incumbents'", whose(results)).replace(
+            "per incumbent", "per focal supplier")
+    return label, unit
+
+
 def replication_metrics(source: Source) -> pd.DataFrame:
     """Key metrics of each replication: one row per replication, one column per metric.
 
@@ -240,7 +270,7 @@ def replication_metrics(source: Source) -> pd.DataFrame:
     """
     results = as_results(source)
     columns = {}
-    for metric in METRICS:
+    for metric in metrics_of(results):
         values = metric.compute(results)
         if values is not None and len(values):
             columns[metric.name] = values
@@ -257,7 +287,9 @@ def money_label(results: Results, unit: str) -> str:
 
 
 def metric_info(name: str) -> Metric:
-    """The :class:`Metric` called ``name``."""
+    """The :class:`Metric` called ``name`` (``focal_at_<stage>`` for any stage name)."""
+    if name not in _BY_NAME and name.startswith(STAGE_PREFIX):
+        return _stage_metric(name.removeprefix(STAGE_PREFIX))
     return _BY_NAME[name]
 
 
@@ -275,14 +307,15 @@ def key_figures(source: Source, confidence: float = 0.95) -> pd.DataFrame:
     table = replication_metrics(results)
     rows = []
     for name in table.columns:
-        metric = _BY_NAME[name]
+        metric = metric_info(name)
         if not metric.applies(results):
             continue
         values = table[name].to_numpy(dtype=float)
         finite = values[np.isfinite(values)]
         low, high = bootstrap_interval(finite, confidence)
         mean = float(finite.mean()) if finite.size else float("nan")
-        rows.append((name, metric.label, mean, low, high, money_label(results, metric.unit)))
+        label, unit = labelled(metric, results)
+        rows.append((name, label, mean, low, high, unit))
     analytic = results.summary().get("analytic_value")
     if isinstance(analytic, int | float):
         rows.append(("analytic_value", "customer value, closed form", float(analytic),

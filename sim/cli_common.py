@@ -105,6 +105,16 @@ def key_figures_table(results, title: str | None = None) -> Table:
     return table
 
 
+def warn_absent_focal(results) -> None:
+    """One line for each named focal supplier that has no pair in the run's tables."""
+    from analysis.focal import absent_focal, focal_names
+
+    names = focal_names(results)
+    for name in absent_focal(results):
+        err.print(f"focal[{names.index(name)}]: no replication has a supplier called {name!r}; "
+                  "the focal figures leave it out")
+
+
 def finish_run(results) -> Path | None:
     """Write the run's report, print its key figures and the report's path.
 
@@ -116,6 +126,7 @@ def finish_run(results) -> Path | None:
 
     if results.manifest.get("done"):
         out.print(key_figures_table(results, title="key figures (mean over replications)"))
+        warn_absent_focal(results)
     if results.path is None:
         return None
     try:

@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from analysis.bundle import WEEKS_PER_YEAR, model_of
+from analysis.bundle import STAGE_WORDS, WEEKS_PER_YEAR, model_of, stage_label
 from sim.results import Results
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,6 @@ STAGE_PALETTE = ("#56B4E9", "#E69F00", "#009E73", "#0072B2", "#CC79A7")
 """Colours of a model's stages, in the order of its vocabulary."""
 REASON_PALETTE = ("#E69F00", "#D55E00", "#CC79A7", "#0072B2", "#009E73", "#56B4E9", "#F0E442")
 """Colours of a model's end reasons, in the order of its vocabulary."""
-STAGE_WORDS = {"pre": "pre-relationship", "long_term": "long-term"}
-"""How people write the stage names that are not plain words."""
 
 STYLE = {
     "font.size": 12,
@@ -144,15 +142,6 @@ def legend_below(ax, title: str | None, ncols: int | None = None) -> None:
 def panel_title(ax, text: str, width: int = 32) -> None:
     """Title of one panel among several, wrapped so neighbouring titles never collide."""
     ax.set_title(textwrap.fill(text, width), fontsize=12, loc="left")
-
-
-def stage_label(stage: str) -> str:
-    """A stage's name as people write it (``long_term`` is ``long-term``).
-
-    >>> stage_label("long_term"), stage_label("early")
-    ('long-term', 'early')
-    """
-    return STAGE_WORDS.get(stage, stage.replace("_", " "))
 
 
 def stage_colour(stage: str, stages: Sequence[str]) -> str:
