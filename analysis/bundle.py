@@ -19,6 +19,7 @@ from sim.results import Results, load_results
 from sim.units import WEEKS_PER_YEAR
 
 __all__ = [
+    "STAGE_WORDS",
     "WEEKS_PER_YEAR",
     "Source",
     "as_results",
@@ -28,7 +29,6 @@ __all__ = [
     "horizon",
     "model_of",
     "scenario_name",
-    "STAGE_WORDS",
     "stage_label",
     "stage_rank",
     "stages_of",

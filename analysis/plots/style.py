@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from analysis.bundle import STAGE_WORDS, WEEKS_PER_YEAR, model_of, stage_label
+from analysis.bundle import WEEKS_PER_YEAR, model_of
 from sim.results import Results
 
 log = logging.getLogger(__name__)
