@@ -18,7 +18,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from analysis.bundle import WEEKS_PER_YEAR, model_of
+# stage names live with the bundle's vocabulary; the plots re-export them
+from analysis.bundle import STAGE_WORDS, WEEKS_PER_YEAR, model_of, stage_label  # noqa: F401
 from sim.results import Results
 
 log = logging.getLogger(__name__)
