@@ -25,7 +25,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
              "sim.yamlsource", "sim.extends"), ()),
     "engine": (("sim.engine",), ("base",)),
     "models": (("sim.models", "sim.models.*"), ("engine",)),
-    "scenario": (("sim.scenario", "sim.scenario_schema"), ("models",)),
+    "scenario": (("sim.scenario", "sim.scenario_schema", "sim.scenario_focal"), ("models",)),
     "results": (("sim.results", "sim.shards"), ("base",)),
     "runner": (("sim", "sim.runner", "sim.executors", "sim.pool"), ("scenario", "results")),
     "analysis": (("analysis", "analysis.*"), ("results",)),
