@@ -3,7 +3,8 @@
 Runs of different models have no key figure in common: refused in one line.
 Different horizons or market sizes can be compared, but counts and money
 that grow with time or with the market then differ for that reason alone: a
-one-line warning says so.
+one-line warning says so, as it does when the runs name different focal
+suppliers (their focal figures then follow different suppliers).
 """
 
 from __future__ import annotations
@@ -59,4 +60,9 @@ def comparability_warnings(names: list[str], items: list) -> list[str]:
         listed = "; ".join(f"{name} {size}" for name, size in zip(names, sizes, strict=True))
         warnings.append(f"warning: the market sizes differ ({listed}); counts and money "
                         "differ for that reason too, shares and rates less so")
+    focal = [", ".join(s.get("focal") or ()) or "the incumbents" for s in settings]
+    if len(set(focal)) > 1:
+        listed = "; ".join(f"{name} {who}" for name, who in zip(names, focal, strict=True))
+        warnings.append(f"warning: the focal suppliers differ ({listed}); the focal figures "
+                        f"follow different suppliers, labelled as in {names[0]}")
     return warnings

@@ -181,3 +181,15 @@ def test_focal_names_are_checked_against_the_market():
     assert load_scenario("baseline", ["focal=[E7]", "lifecycle.entry.rate=1"]).focal == ["E7"]
     assert problem("focal=[S1]", name="markov_retention") == (
         "focal[0]: names suppliers of the lifecycle model; the markov model has none")
+
+
+def test_compare_warns_when_the_runs_name_different_focal_suppliers():
+    from sim.cli_comparable import comparability_warnings
+    from sim.scenario import load_scenario
+
+    ours = load_scenario("baseline", ["focal=[S1, S3]"])
+    default = load_scenario("baseline")
+    assert comparability_warnings(["ours", "base"], [ours, default]) == [
+        "warning: the focal suppliers differ (ours S1, S3; base the incumbents); the focal "
+        "figures follow different suppliers, labelled as in ours"]
+    assert comparability_warnings(["ours", "again"], [ours, ours]) == []
