@@ -193,3 +193,19 @@ def test_compare_warns_when_the_runs_name_different_focal_suppliers():
         "warning: the focal suppliers differ (ours S1, S3; base the incumbents); the focal "
         "figures follow different suppliers, labelled as in ours"]
     assert comparability_warnings(["ours", "again"], [ours, ours]) == []
+
+
+def test_a_named_supplier_no_replication_has_is_said_in_one_line(named_run, capsys):
+    import json
+
+    from analysis.focal import absent_focal
+    from sim.cli_common import warn_absent_focal
+
+    manifest = json.loads(json.dumps(named_run.manifest))
+    manifest["scenario"]["focal"] = ["S1", "E4"]
+    missing = dataclasses.replace(named_run, manifest=manifest)
+    assert absent_focal(missing) == ["E4"]
+    assert absent_focal(named_run) == []
+    warn_absent_focal(missing)
+    assert capsys.readouterr().err.strip() == (
+        "focal[1]: no replication has a supplier called 'E4'; the focal figures leave it out")
