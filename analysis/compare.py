@@ -254,19 +254,20 @@ def plot_differences(comparison: Comparison) -> Figure | None:
     scale = table["reference"].abs()
     relative = table.assign(difference=table["difference"] / scale * 100,
                             low=table["low"] / scale * 100, high=table["high"] / scale * 100)
-    labels = list(dict.fromkeys(relative["label"]))
+    # rows are keyed by metric: two metrics may share a label (in different units)
+    labels = relative.drop_duplicates("metric").set_index("metric")["label"]
     figure, ax = plots.new_figure(f"What changes against {comparison.reference}")
     others = list(dict.fromkeys(relative["scenario"]))
     step = 0.7 / max(1, len(others))
     for index, name in enumerate(others):
-        rows = relative[relative["scenario"] == name].set_index("label").reindex(labels)
+        rows = relative[relative["scenario"] == name].set_index("metric").reindex(labels.index)
         y = np.arange(len(labels))[::-1] + (index - (len(others) - 1) / 2) * step
         error = np.nan_to_num(np.vstack([rows["difference"] - rows["low"],
                                          rows["high"] - rows["difference"]]))
         ax.errorbar(rows["difference"], y, xerr=error, fmt="o", capsize=4, markersize=7,
                     color=plots.OKABE_ITO[(index + 1) % len(plots.OKABE_ITO)], label=name)
     ax.axvline(0, color="0.3", linewidth=1)
-    ax.set_yticks(np.arange(len(labels))[::-1], labels)
+    ax.set_yticks(np.arange(len(labels))[::-1], list(labels))
     ax.set_xlabel(f"difference from {comparison.reference} (% of its mean; whisker: 95% interval)")
     ax.set_ylabel("key figure")
     ax.grid(axis="y", visible=False)

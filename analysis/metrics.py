@@ -221,7 +221,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("focal_share", "incumbents' share of buyers' spending at horizon", "%",
            focal_share(_last_sample("share_incumbents", 100.0)), only_when="entrant",
            focal=True, named_label="incumbents' share of suppliers' revenue over the run"),
-    Metric("focal_reached_long_term", "incumbents' pairs reaching long-term", "%",
+    Metric("focal_reached_long_term", "share of incumbents' pairs reaching long-term", "%",
            of_focal(_reached("long_term")), only_when="entrant", focal=True),
     Metric("focal_portfolio_npv", "incumbents' portfolio NPV", "money per incumbent",
            of_focal(_portfolio_npv), only_when="entrant", focal=True),

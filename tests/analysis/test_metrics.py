@@ -126,3 +126,11 @@ def test_stage_figures_need_the_stages_from_the_bundle():
     assert "reached_development" not in table.columns  # no stages: no guessing
     assert "pairs" in table.columns and "portfolio_npv" in table.columns
     assert len(durations(Results(manifest, TINY, pd.DataFrame()))) == len(TINY)
+
+
+def test_no_two_metrics_of_a_bundle_share_a_label(lifecycle_bundle):
+    # A table or figure keyed by label would merge two different figures.
+    from analysis.metrics import labelled, metrics_of
+
+    labels = [labelled(metric, lifecycle_bundle)[0] for metric in metrics_of(lifecycle_bundle)]
+    assert len(labels) == len(set(labels))
