@@ -20,8 +20,9 @@ SALib, the runner or the models.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from sim.lazy import lazy_names
 
 if TYPE_CHECKING:
     from explore.discover import Discovery, discover
@@ -43,15 +44,4 @@ _HOMES = {
     "sensitivity": "explore.study",
 }
 
-
-def __getattr__(name: str):
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'explore' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(globals(), _HOMES)

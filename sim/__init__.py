@@ -15,9 +15,9 @@ does not load the runner, the engine and every model with it.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from sim.lazy import lazy_names
 from sim.version import __version__
 
 if TYPE_CHECKING:
@@ -46,15 +46,4 @@ _HOMES = {
     "load_scenario": "sim.scenario",
 }
 
-
-def __getattr__(name: str):
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'sim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(globals(), _HOMES)

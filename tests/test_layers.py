@@ -21,7 +21,7 @@ PACKAGES = ("sim", "analysis", "reproduce", "explore", "classroom")
 
 LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # layer: (its modules, the layers it imports directly; theirs it may use too)
-    "base": (("sim.version", "sim.units", "sim.values", "sim.scenario_schema",
+    "base": (("sim.version", "sim.lazy", "sim.units", "sim.values", "sim.scenario_schema",
              "sim.yamlsource", "sim.extends"), ()),
     "engine": (("sim.engine",), ("base",)),
     "models": (("sim.models", "sim.models.*"), ("engine",)),
@@ -255,9 +255,9 @@ def test_importing_the_analysis_loads_no_model_and_no_runner():
 
 
 def test_importing_the_api_or_the_bundle_loads_nothing_else():
-    assert _under(loaded_after("import sim"), "sim") == {"sim", "sim.version"}
-    assert _under(loaded_after("import sim.results"), "sim") == {"sim", "sim.version",
-                                                                  "sim.results", "sim.shards"}
+    assert _under(loaded_after("import sim"), "sim") == {"sim", "sim.version", "sim.lazy"}
+    assert _under(loaded_after("import sim.results"), "sim") == {
+        "sim", "sim.version", "sim.lazy", "sim.results", "sim.shards"}
     assert "sim.runner" in loaded_after("import sim; sim.run")
 
 
