@@ -9,6 +9,8 @@ One small set of functions, each for one kind of uncertainty:
   common random numbers);
 - a handful of per-seed estimates (the reproductions' checks): the Student-t
   interval of :func:`mean_interval`, and :func:`standard_error`;
+- a spread estimated from resamples (sensitivity indices): the normal
+  approximation of :func:`normal_half_width`;
 - a ratio pooled over replications (a hazard: endings over weeks at risk):
   :func:`pooled_interval`, resampling whole replications;
 - over pairs: Kaplan-Meier survival with its Greenwood band
@@ -37,6 +39,7 @@ __all__ = [
     "life_table_hazard",
     "mean_interval",
     "mean_with_interval",
+    "normal_half_width",
     "poisson_rate",
     "pooled_interval",
     "pooled_resamples",
@@ -138,6 +141,19 @@ def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float
     half = float(stats.t.ppf(0.5 + confidence / 2, sample.size - 1)
                  * sample.std(ddof=1) / math.sqrt(sample.size))
     return mean, mean - half, mean + half
+
+
+def normal_half_width(spread, confidence: float = 0.95):
+    """Half-width of a normal-approximation interval from a standard error (or an array of them).
+
+    For estimates whose sampling spread comes from resamples (the sensitivity
+    indices' trajectories): ``z * spread`` with ``z`` the two-sided normal
+    quantile.
+
+    >>> round(float(normal_half_width(1.0)), 4)
+    1.96
+    """
+    return stats.norm.ppf(0.5 + confidence / 2) * np.asarray(spread, dtype=float)
 
 
 def standard_error(values) -> float:

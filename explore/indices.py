@@ -20,8 +20,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from analysis.stats import normal_half_width
 from explore.design import Design
 from explore.space import ParameterSpace
 
@@ -117,9 +117,8 @@ def _bootstrap_conf(effects: np.ndarray, rng, conf_level) -> tuple[np.ndarray, n
     count = effects.shape[0]
     picks = rng.integers(0, count, size=(RESAMPLES, count))
     resampled = effects[picks]
-    z = stats.norm.ppf(0.5 + conf_level / 2)
-    sigma = resampled.std(axis=1, ddof=1).std(axis=0, ddof=1) * z
-    mu = resampled.mean(axis=1).std(axis=0, ddof=1) * z
+    sigma = normal_half_width(resampled.std(axis=1, ddof=1).std(axis=0, ddof=1), conf_level)
+    mu = normal_half_width(resampled.mean(axis=1).std(axis=0, ddof=1), conf_level)
     return sigma, mu
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from reproduce.framework import Context
+from sim.units import WEEKS_PER_YEAR
 
 __all__ = [
     "BOOTSTRAP_SEED",
@@ -28,7 +29,6 @@ __all__ = [
 
 SEED = 50000
 """Master seed of every lifecycle run of the reproductions (common random numbers)."""
-WEEKS_PER_YEAR = 52.0
 _NEXT = {"early": "t_development", "development": "t_long_term", "long_term": "t_final"}
 BOOTSTRAP_SEED = 20240601
 """Seed of the reproductions' resampling of seeds (:func:`analysis.stats.pooled_interval`)."""
