@@ -40,6 +40,20 @@ class CoreSchemaLoader(yaml.SafeLoader):
     # An own table, so PyYAML's YAML 1.1 resolvers (inherited otherwise) never apply.
     yaml_implicit_resolvers: ClassVar[dict] = {}
 
+    def construct_mapping(self, node, deep=False):
+        """A mapping whose keys are all different (a scenario file refuses a repeated key too)."""
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, str | int | float | bool) and key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r}", key_node.start_mark)
+                if isinstance(key, str | int | float | bool):
+                    seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
 
 for _tag, _pattern, _starts in (
     ("tag:yaml.org,2002:bool", _BOOL, "tTfF"),
