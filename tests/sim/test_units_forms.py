@@ -157,7 +157,7 @@ def test_a_field_that_needs_non_negative_draws_refuses_a_distribution_that_can_g
 def test_a_bounded_field_checks_the_mean_against_its_upper_end():
     # a log-normal has no upper end, so its mean is what is held against the bound
     assert Quantities(share={"dist": "lognormal", "median": 0.5, "sigma": 0.5}).share
-    with pytest.raises(ValidationError, match="must be at most 1 on average, the mean is 1.13"):
+    with pytest.raises(ValidationError, match=r"must be at most 1 on average, the mean is 1\.13"):
         Quantities(share={"dist": "lognormal", "median": 1, "sigma": 0.5})
 
 
