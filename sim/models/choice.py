@@ -79,11 +79,20 @@ def update_preference(
 
     ``payoff`` is the value realised with the seller in the period (0 when
     the buyer did not buy from it); ``gamma`` in (0, 1] is the memory decay.
-    Numpy arrays of preferences and payoffs are updated element by element.
+    Numpy arrays of preferences and payoffs are updated element by element; a
+    ``-inf`` preference (a seller the buyer cannot choose) stays ``-inf``.
 
     >>> update_preference(10.0, 1.0, gamma=0.1)
     10.0
     """
     if not 0 < gamma <= 1:
         raise ValueError(f"gamma must be in (0, 1], got {gamma}")
+    # A seller marked -inf (not open yet) stays unavailable: with gamma = 1 the decay
+    # (1 - gamma) * -inf would be nan and spoil every later choice of the buyer.
+    if isinstance(preference, np.ndarray):
+        with np.errstate(invalid="ignore"):
+            updated = (1.0 - gamma) * preference + payoff
+        return np.where(np.isneginf(preference), -np.inf, updated)
+    if preference == -math.inf:
+        return preference
     return (1.0 - gamma) * preference + payoff
