@@ -19,6 +19,8 @@ from reproduce.framework import Context, Settings
 from sim.results import Results
 
 STAGES = ("pre", "early", "development", "long_term", "final")
+HORIZON = 520.0
+"""The horizon of the bundled lifecycle scenarios (weeks)."""
 
 
 class StubContext(Context):
@@ -55,14 +57,17 @@ def _scenario(name: str) -> dict:
 
 
 def pair_rows(replication: int, rows: list[dict]) -> pd.DataFrame:
-    """Pairs of one replication; stage times absent from a row are NaN."""
+    """Pairs of one replication; stage times absent from a row are NaN, a missing ``censored``
+    is False and a missing ``end`` the horizon."""
     frame = pd.DataFrame(rows)
     for stage in STAGES[1:]:
         if f"t_{stage}" not in frame:
             frame[f"t_{stage}"] = np.nan
     frame.insert(0, "replication", replication)
-    if "censored" not in frame:
-        frame["censored"] = False
+    frame["censored"] = (frame["censored"].fillna(False).astype(bool) if "censored" in frame
+                         else False)
+    if "end" not in frame:
+        frame["end"] = HORIZON
     return frame
 
 
