@@ -16,13 +16,18 @@ and experience the number of orders seen (Ford 1980).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import partial
 from itertools import chain
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.models.lifecycle import formulas
 from sim.models.lifecycle.vocabulary import END_REASONS, STAGE_NAMES, Stage
+
+if TYPE_CHECKING:
+    import simpy
 
 __all__ = [
     "DEVELOPMENT", "EARLY", "END_REASONS", "FINAL", "LONG_TERM", "PRE", "STAGE_NAMES",
@@ -34,7 +39,7 @@ PRE, EARLY, DEVELOPMENT, LONG_TERM, FINAL = Stage
 _SQRT2 = math.sqrt(2.0)
 
 
-def distance(p: tuple[float, float] | list[float], q: tuple[float, float] | list[float]) -> float:
+def distance(p: Sequence[float], q: Sequence[float]) -> float:
     """Distance between two points of [0, 1]^2, scaled to [0, 1]."""
     return math.hypot(p[0] - q[0], p[1] - q[1]) / _SQRT2
 
@@ -98,6 +103,21 @@ class Supplier:
         "quality", "reputation", "tailoring", "technology",
     )
 
+    # drawn when the supplier joins the market (population.py)
+    culture: tuple[float, ...]
+    technology: tuple[float, ...]
+    location: tuple[float, ...]
+    quality: float
+    price: float
+    margin: float
+    marketing_rate: float
+    capacity: float
+    reputation: float
+    negotiation: float
+    problem_solving: float
+    conflict_resolution: float
+    customer_knowledge: float
+
     def __init__(self, index: int, name: str, entrant: bool, entry_time: float):
         self.index = index
         self.name = name
@@ -125,6 +145,22 @@ class Buyer:
         "searching", "technology",
         "tolerance", "trial_period",
     )
+
+    # drawn when the buyer joins the market (population.py)
+    culture: tuple[float, ...]
+    technology: tuple[float, ...]
+    location: tuple[float, ...]
+    requirements: list[float]
+    order_rate: float
+    order_value: float
+    breadth: int
+    tolerance: float
+    search_threshold: float
+    expectation: float
+    alternative_value: float
+    buying_centre: int
+    outside_preference: float
+    trial_period: float
 
     def __init__(self, index: int, name: str):
         self.index = index
@@ -254,7 +290,7 @@ class Pair:
         self.revenue_by_stage = [0.0] * 5
         self.cost_by_stage = [0.0] * 5
         self.inbox: list[tuple] = []
-        self.wakeup = None
+        self.wakeup: simpy.Event | None = None
         self.review_token = 0
 
     def set_prior(self, reputation: float, strength: float, goodwill_weight: float) -> None:

@@ -140,7 +140,8 @@ def _feel(market: LifecycleMarket, pair: Pair, delivered: float) -> None:
     felt = 0.5 + delivered - pair.buyer.expectation
     felt = 0.0 if felt < 0.0 else 1.0 if felt > 1.0 else felt
     pair.satisfaction = satisfaction + market.satisfaction_memory * (felt - satisfaction)
-    pair.preference = update_preference(pair.preference, delivered, market.choice_gamma)
+    pair.preference = update_preference(  # type: ignore[assignment]  # float in, float out
+        pair.preference, delivered, market.choice_gamma)
 
 
 def _record_order(

@@ -9,6 +9,7 @@ implementation; a test may pass any object with these members.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -80,3 +81,10 @@ class LifecycleMarket(Protocol):
     # the working parts
     relationships: Relationships
     sourcing: Sourcing
+
+    # the processes a joining agent starts (SimPy generators)
+    def buyer_orders(self, buyer: Buyer) -> Generator: ...
+    def buyer_requirements(self, buyer: Buyer) -> Generator: ...
+    def buying_centre(self, buyer: Buyer) -> Generator: ...
+    def supplier_marketing(self, supplier: Supplier) -> Generator: ...
+    def competitor_entry(self) -> Generator: ...

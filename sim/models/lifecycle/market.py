@@ -47,12 +47,12 @@ class Market:
         self.delta = math.log1p(self.economics.discount_rate)
         self.delta_per_week = self.delta / WEEKS_PER_YEAR
         attention = self.policy.attention
-        self.attention_by_stage = (
+        self.attention_by_stage: tuple[float, ...] = (
             attention.pre, attention.early, attention.development,
             attention.long_term, attention.final,
         )
         reviews = self.rel.review_interval
-        self.review_by_stage = (
+        self.review_by_stage: tuple[float, ...] = (
             math.inf, reviews.early, reviews.development, reviews.long_term, reviews.final,
         )
         self._flat_parameters()

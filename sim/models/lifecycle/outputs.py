@@ -173,13 +173,13 @@ class Sampler:
             for s in range(len(STAGE_NAMES))
         ]
         entrants = sum(1 for s in market.suppliers if s.entrant)
-        row = (
+        sample = (
             time, len(market.buyers), len(market.suppliers), entrants, *counts, sum(counts),
             *shares, *(m[0] for m in means), *(m[1] for m in means), *(m[2] for m in means),
             market.cumulative_value, market.cumulative_revenue, market.buyer_spend,
             market.marketing_spend,
         )
-        for name, value in zip(_SAMPLE_COLUMNS, row, strict=True):
+        for name, value in zip(_SAMPLE_COLUMNS, sample, strict=True):
             self.columns[name].append(value)
 
     def frame(self) -> pd.DataFrame:

@@ -136,10 +136,10 @@ def draw_suppliers(market: LifecycleMarket, profile, specs: list, entrant: bool)
 def populate(market: LifecycleMarket) -> None:
     """Draw the market at week 0 and start every agent's processes."""
     config = market.config
-    supplier_specs = config.market.supplier_list or [None] * config.market.suppliers.count
+    supplier_specs: list = config.market.supplier_list or [None] * config.market.suppliers.count
     for supplier in draw_suppliers(market, config.market.suppliers, supplier_specs, False):
         _join_supplier(market, supplier)
-    buyer_specs = config.market.buyer_list or [None] * config.market.buyers.count
+    buyer_specs: list = config.market.buyer_list or [None] * config.market.buyers.count
     buyers = draw_buyers(market, buyer_specs)
     known = min(config.market.initial_awareness, len(market.suppliers))
     draws = market.population_draws
@@ -153,8 +153,13 @@ def populate(market: LifecycleMarket) -> None:
         _join_buyer(market, buyer, slot)
     for week in config.entry.times:
         if week < market.horizon:
-            market.env.timeout(week).callbacks.append(lambda _event: enter(market))
+            market.env.timeout(week).callbacks.append(lambda _event: _enter_quietly(market))
     market.env.process(market.competitor_entry())
+
+
+def _enter_quietly(market: LifecycleMarket) -> None:
+    """An entry at a scheduled week (an event callback returns nothing)."""
+    enter(market)
 
 
 def _join_buyer(market: LifecycleMarket, buyer: Buyer, slot: int) -> None:
