@@ -122,9 +122,9 @@ def load_results(path: str | Path) -> Results:
 
 
 def fresh_folder(base: Path) -> Path:
-    """``base``, or ``base-2``, ``base-3`` ... the first that is missing or empty."""
+    """``base``, or ``base-2``, ``base-3`` ... the first that is missing or an empty folder."""
     candidate, number = Path(base), 1
-    while candidate.exists() and any(candidate.iterdir()):
+    while candidate.exists() and (not candidate.is_dir() or any(candidate.iterdir())):
         number += 1
         candidate = candidate.with_name(f"{Path(base).name}-{number}")
     return candidate
