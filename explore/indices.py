@@ -151,6 +151,6 @@ def ranking(indices: pd.DataFrame, metric: str, method: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["parameter", "name"])
     values = rows.pivot(index=["parameter", "name"], columns="index", values="value")
     confs = rows.pivot(index=["parameter", "name"], columns="index", values="conf")
-    table = values.join(confs, rsuffix="_conf").reset_index()
+    table = values.join(confs.add_suffix("_conf")).reset_index()
     table = table.sort_values(RANKED_BY[method], ascending=False, kind="stable")
     return table.reset_index(drop=True)

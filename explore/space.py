@@ -193,7 +193,10 @@ def plain_name(path: str) -> str:
 def load_space(path: str | Path) -> ParameterSpace:
     """Read and validate a parameter-space file; raise :class:`ScenarioError` on problems."""
     path = Path(path)
-    data, source = load_yaml(path)
+    try:
+        data, source = load_yaml(path)
+    except ScenarioError as error:
+        raise ScenarioError([_as_space(problem) for problem in error.problems]) from None
     if not isinstance(data, dict):
         raise ScenarioError([Problem(str(path), 1, "", "a parameter space must be a mapping")])
     try:
@@ -218,6 +221,14 @@ def load_space(path: str | Path) -> ParameterSpace:
     return ParameterSpace(tuple(parameters), parsed.description, str(path))
 
 
+def _as_space(problem: Problem) -> Problem:
+    """A problem of reading the file, said of a parameter space rather than a scenario."""
+    if problem.message.startswith("empty file"):
+        return Problem(problem.file, problem.line, problem.path,
+                       "empty file; a parameter space needs at least 'parameters'")
+    return problem
+
+
 def _problem(file: str, err: dict, source: SourceMap) -> Problem:
     loc = tuple(part for part in err["loc"] if part not in {"function-after[_complete()]"})
     message = err["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
@@ -227,6 +238,8 @@ def _problem(file: str, err: dict, source: SourceMap) -> Problem:
         message = "required field is missing"
     elif err["type"] == "too_short" and loc == ("parameters",):
         message = "name at least one parameter"
+    elif err["type"] == "model_type":
+        message = "must be a mapping such as {bounds: [low, high]}"
     value = err.get("input")
     if err["type"] not in {"value_error", "extra_forbidden", "missing"} and isinstance(
             value, str | int | float | bool):

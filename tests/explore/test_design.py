@@ -1,0 +1,109 @@
+"""Sampling designs: their sizes, their grids and bounds, and the same samples for a seed."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from explore.design import DEFAULT_SAMPLES, check_design, point_count, sample
+from explore.space import Parameter, ParameterSpace
+
+pytest.importorskip("SALib")
+
+SPACE = ParameterSpace((
+    Parameter("a.uniform", "uniform", "uniform", 0.1, 0.5),
+    Parameter("a.log", "log", "loguniform", 0.01, 1.0),
+    Parameter("a.peak", "peak", "triangular", 20, 80, mode=40),
+    Parameter("a.bell", "bell", "normal", 0, 20, mean=5, sd=2, integer=True),
+))
+
+
+def rng(seed=1):
+    return np.random.default_rng(seed)
+
+
+@pytest.mark.parametrize(("method", "samples", "second", "points"), [
+    ("morris", 10, False, 10 * 5), ("morris", 2, False, 2 * 5),
+    ("sobol", 8, False, 8 * 6), ("sobol", 16, True, 16 * 10)])
+def test_a_design_has_the_number_of_points_its_method_promises(method, samples, second, points):
+    assert point_count(method, samples, 4, second) == points
+    design = sample(SPACE, method, samples, rng(), second_order=second)
+    assert design.points == points and design.matrix.shape == (points, 4)
+    assert (design.method, design.samples, design.second_order) == (method, samples, second)
+
+
+@pytest.mark.parametrize("method", ["morris", "sobol"])
+def test_every_sampled_value_lies_in_its_parameter_range(method):
+    design = sample(SPACE, method, 64 if method == "sobol" else 20, rng(2))
+    for column, parameter in zip(design.matrix.T, SPACE.parameters, strict=True):
+        assert column.min() >= parameter.low - 1e-12 and column.max() <= parameter.high + 1e-12
+
+
+@pytest.mark.parametrize("method", ["morris", "sobol"])
+def test_the_same_seed_gives_the_same_design_and_another_seed_another(method):
+    samples = 8 if method == "sobol" else 6
+    first = sample(SPACE, method, samples, rng(7)).matrix
+    assert np.array_equal(first, sample(SPACE, method, samples, rng(7)).matrix)
+    assert not np.array_equal(first, sample(SPACE, method, samples, rng(8)).matrix)
+
+
+def test_whole_number_parameters_are_rounded_in_the_design():
+    bell = sample(SPACE, "sobol", 32, rng()).matrix[:, 3]
+    assert np.array_equal(bell, np.round(bell)) and len(set(bell)) > 3
+
+
+def test_a_morris_trajectory_moves_one_parameter_at_a_time_by_two_thirds_of_the_grid():
+    space = ParameterSpace((Parameter("x", "x", "uniform", 0, 1),
+                            Parameter("y", "y", "uniform", 10, 20)))
+    design = sample(space, "morris", 5, rng(3), levels=4)
+    grid = {0.0, 1 / 3, 2 / 3, 1.0}
+    assert {round(v, 12) for v in design.matrix[:, 0]} <= {round(v, 12) for v in grid}
+    for start in range(0, design.points, 3):
+        steps = np.diff(design.matrix[start:start + 3], axis=0) / [1.0, 10.0]  # on [0, 1]
+        moved = np.abs(steps) > 1e-12
+        assert moved.sum(axis=1).tolist() == [1, 1] and moved.sum(axis=0).tolist() == [1, 1]
+        assert np.abs(steps[moved]) == pytest.approx([2 / 3, 2 / 3])
+
+
+def test_more_morris_levels_give_a_finer_grid():
+    space = ParameterSpace((Parameter("x", "x", "uniform", 0, 1),))
+    values = np.unique(sample(space, "morris", 40, rng(), levels=6).matrix[:, 0])
+    assert len(values) == 6 and values == pytest.approx(np.linspace(0, 1, 6))
+
+
+def test_sobol_samples_follow_their_distributions():
+    matrix = sample(SPACE, "sobol", 1024, rng(5)).matrix
+    n = len(matrix)
+    logs = np.log(matrix[:, 1])
+    # log of a loguniform value is uniform: mean halfway between log low and log high
+    assert abs(logs.mean() - math.log(0.1)) < 4 * logs.std() / math.sqrt(n)
+    peak = matrix[:, 2]
+    assert abs(peak.mean() - (20 + 40 + 80) / 3) < 4 * peak.std() / math.sqrt(n)
+    assert np.median(peak) < 50  # the mass leans towards the low mode
+    bell = matrix[:, 3]
+    assert abs(bell.mean() - 5) < 0.3 and bell.min() >= 0
+
+
+@pytest.mark.parametrize(("method", "samples", "levels", "second", "message"), [
+    ("fast", 10, 4, False, "--method must be one of morris, sobol, got 'fast'"),
+    ("morris", 1, 4, False, "-N: Morris needs at least 2 trajectories, got 1"),
+    ("morris", 10, 5, False, "--levels: Morris needs an even number of levels, got 5"),
+    ("morris", 10, 0, False, "--levels: Morris needs an even number of levels, got 0"),
+    ("morris", 10, 4, True, "--second-order applies to sobol only"),
+    ("sobol", 100, 4, False, "-N: Sobol needs a power of two (64, 128, 256 ...), got 100"),
+    ("sobol", 1, 4, False, "-N: Sobol needs a power of two (64, 128, 256 ...), got 1"),
+])
+def test_a_design_that_cannot_be_sampled_is_one_line(method, samples, levels, second, message):
+    with pytest.raises(ValueError) as refused:
+        check_design(method, samples, levels, second)
+    assert str(refused.value) == message
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        sample(SPACE, method, samples, rng(), levels=levels, second_order=second)
+
+
+def test_the_default_sample_sizes_are_valid_designs():
+    for method, samples in DEFAULT_SAMPLES.items():
+        check_design(method, samples, 4, False)
