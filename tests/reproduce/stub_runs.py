@@ -66,8 +66,7 @@ def pair_rows(replication: int, rows: list[dict]) -> pd.DataFrame:
     frame.insert(0, "replication", replication)
     frame["censored"] = (frame["censored"].fillna(False).astype(bool) if "censored" in frame
                          else False)
-    if "end" not in frame:
-        frame["end"] = HORIZON
+    frame["end"] = frame["end"].fillna(HORIZON) if "end" in frame else HORIZON
     return frame
 
 

@@ -1,0 +1,312 @@
+"""The lifecycle reproductions judged on hand-made markets with known hazards, trends and slopes."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from stub_runs import HORIZON, StubContext, pair_rows, results
+
+from reproduce import (
+    alternatives_conditional_development,
+    competition_raises_dissolution,
+    dwyer_fragile_exploration,
+    liability_of_adolescence,
+    trust_and_age,
+)
+from reproduce.alternatives_conditional_development import begun_count, conditional_share
+
+SEEDS = 6
+MODULES = (alternatives_conditional_development, competition_raises_dissolution,
+           dwyer_fragile_exploration, liability_of_adolescence, trust_and_age)
+
+
+@pytest.fixture
+def drawn():
+    """Requested by a test that checks the figure: the others skip drawing it."""
+
+
+@pytest.fixture(autouse=True)
+def figures_only_where_checked(request, monkeypatch):
+    if "drawn" not in request.fixturenames:
+        for module in MODULES:
+            monkeypatch.setattr(module, "_figure", lambda *args: args[-1])
+
+
+def serve(make_pairs, tmp_path, quick=True, events=None):
+    """A context whose run of (scenario, overrides) has pairs ``make_pairs(name, overrides)``."""
+    def make(name, overrides, with_events):
+        return results(make_pairs(name, overrides), events=events if with_events else None,
+                       scenario=name)
+    return StubContext(make, tmp_path, quick=quick)
+
+
+def seeds(rows_of) -> pd.DataFrame:
+    return pd.concat([pair_rows(r, rows_of(r)) for r in range(SEEDS)], ignore_index=True)
+
+
+# ---------------------------------------------------------------- dwyer-fragile-exploration
+
+
+EARLY_END = {"t_early": 0.0, "end": 10.0, "end_stage": "early"}
+LONG_TERM = {"t_early": 0.0, "t_development": 20.0, "t_long_term": 40.0, "end_stage": "long_term"}
+
+
+def fragile(early_endings: int, long_term_endings: int, long_term_pairs: int = 3):
+    def rows(r):
+        ended = [{**LONG_TERM, "end": 240.0}] * long_term_endings
+        kept = [{**LONG_TERM, "censored": True}] * (long_term_pairs - long_term_endings)
+        return [EARLY_END] * early_endings + ended + kept
+    return seeds(rows)
+
+
+def test_exploration_is_fragile_when_early_ends_faster_than_long_term(tmp_path, drawn):
+    check = dwyer_fragile_exploration.reproduce(serve(lambda *a: fragile(3, 1), tmp_path))
+    # early: 3 endings over 3 x 10 + 3 x 20 weeks; long-term: 1 over 200 + 2 x 480 weeks
+    early, long_term = 52 * 3 / 90, 52 * 1 / 1160
+    assert check.passed
+    assert check.measured == f"{early:.2f} vs {long_term:.2f} per year"
+    verdict, = check.verdicts
+    assert f"(ratio {early / long_term:.1f} [" in verdict.measured
+    assert verdict.measured.endswith("holds in 6 of 6 seeds")
+    assert "Development: 0.000 per year." in check.notes[0]
+    assert check.figure.is_file()
+
+
+def test_exploration_is_not_fragile_when_long_term_ends_faster(tmp_path):
+    def rows(r):
+        return ([{**EARLY_END, "end": 200.0}] + [{**EARLY_END, "censored": True, "end": 520.0}]
+                + [{**LONG_TERM, "end": 50.0}] * 3)
+    check = dwyer_fragile_exploration.reproduce(serve(lambda *a: seeds(rows), tmp_path))
+    assert not check.passed and "holds in 0 of 6 seeds" in check.verdicts[0].measured
+
+
+def test_a_seed_without_long_term_relationships_counts_against_the_claim(tmp_path):
+    def pairs(*args):
+        table = fragile(3, 1)
+        return table[(table["replication"] > 0) | (table["end_stage"] == "early")]
+    check = dwyer_fragile_exploration.reproduce(serve(pairs, tmp_path))
+    assert "holds in 5 of 6 seeds" in check.verdicts[0].measured and not check.passed
+
+
+# ---------------------------------------------------------------- liability-of-adolescence
+
+
+def piecewise_market(hazards, pairs=2000, seed=5):
+    """Begun pairs whose hazard is ``hazards[i]`` per week in [edges[i], edges[i+1]) of age."""
+    edges = np.array([0.0, 13.0, 104.0, np.inf])
+    rng = np.random.default_rng(seed)
+    tables = []
+    for replication in range(SEEDS):
+        age = np.zeros(pairs)
+        alive = np.ones(pairs, dtype=bool)
+        for low, high, hazard in zip(edges[:-1], edges[1:], hazards, strict=True):
+            life = rng.exponential(1 / hazard, pairs)
+            ends = alive & (life < high - low)
+            age[ends] = low + life[ends]
+            age[alive & ~ends] = high
+            alive &= ~ends
+        censored = alive | (age > 400)
+        age = np.where(censored, 400.0, age)
+        tables.append(pd.DataFrame({"replication": replication, "t_early": 100.0,
+                                    "end": 100.0 + age, "censored": censored}))
+    return pd.concat(tables, ignore_index=True)
+
+
+def test_a_honeymoon_then_a_peak_then_a_decline_passes(tmp_path, drawn):
+    market = piecewise_market((0.002, 0.02, 0.004))
+    check = liability_of_adolescence.reproduce(serve(lambda *a: market, tmp_path))
+    assert [v.passed for v in check.verdicts] == [True, True, True]
+    peak = re.search(r"peak at (\d+)-(\d+) weeks", check.verdicts[0].measured)
+    assert int(peak[1]) >= 13 and int(peak[2]) <= 104
+    assert check.notes[0] == f"6 seeds of the bundled baseline; {len(market)} begun relationships."
+    assert check.figure == tmp_path / "figures" / "liability-of-adolescence.png"
+    assert check.figure.is_file()
+
+
+@pytest.mark.parametrize("hazards, verdicts", [
+    ((0.002, 0.01, 0.03), [True, True, False]),  # rising, then flat: the fifth year is no lower
+    ((0.03, 0.01, 0.002), [False, False, True]),   # falling from the start: no honeymoon
+])
+def test_a_hazard_that_only_rises_or_only_falls_is_no_liability_of_adolescence(
+        tmp_path, hazards, verdicts):
+    market = piecewise_market(hazards)
+    check = liability_of_adolescence.reproduce(serve(lambda *a: market, tmp_path))
+    assert [v.passed for v in check.verdicts] == verdicts and not check.passed
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the peak is the highest of 20 noisy quarterly bins, judged by its own interval: with "
+    "12,000 pairs and a flat hazard of 0.01 per week the chosen peak's lower bound clears the "
+    "first quarter's and the fifth year's upper bounds, so a flat hazard passes"))
+def test_a_flat_hazard_has_no_honeymoon_and_no_decline(tmp_path):
+    market = piecewise_market((0.01, 0.01, 0.01))
+    check = liability_of_adolescence.reproduce(serve(lambda *a: market, tmp_path))
+    assert not check.verdicts[1].passed and not check.verdicts[2].passed
+
+
+def test_the_note_places_the_peak_against_the_buyers_trial_periods(tmp_path):
+    market = piecewise_market((0.002, 0.02, 0.004))
+    check = liability_of_adolescence.reproduce(serve(lambda *a: market, tmp_path))
+    # the bundled trial period is lognormal with median 78 weeks and sigma 0.3
+    low, high = 78 * np.exp(-1.645 * 0.3), 78 * np.exp(1.645 * 0.3)
+    found = re.search(r"\((\d+)-(\d+) weeks for 90% of buyers, median (\d+)\); the peak bin "
+                      r"(lies before|lies after|holds) that range", check.notes[1])
+    assert abs(int(found[1]) - low) <= 2 and abs(int(found[2]) - high) <= 2
+    assert abs(int(found[3]) - 78) <= 1
+
+
+# ---------------------------------------------------------------- trust-and-age
+
+
+def trust_market(trust_of_age, noise: float, per_seed: int = 300, seed: int = 1):
+    """Relationships active at the horizon, begun up to ten years before it."""
+    rng = np.random.default_rng(seed)
+    tables = []
+    for replication in range(SEEDS):
+        age = rng.uniform(0, 10, per_seed)
+        trust = trust_of_age(age) + rng.normal(0, noise, per_seed)
+        tables.append(pd.DataFrame({"replication": replication,
+                                    "t_early": HORIZON - 52.0 * age, "censored": True,
+                                    "trust": trust}))
+    ended = pd.DataFrame({"replication": 0, "t_early": [0.0], "censored": [False],
+                          "trust": [100.0]})  # an ended relationship is no observation
+    return pd.concat([*tables, ended], ignore_index=True)
+
+
+def judge_trust(trust_of_age, noise, tmp_path):
+    market = trust_market(trust_of_age, noise)
+    return trust_and_age.reproduce(serve(lambda *a: market, tmp_path))
+
+
+def test_a_weak_rise_that_bends_down_late_passes_and_recovers_the_curvature(tmp_path):
+    check = judge_trust(lambda a: 0.5 + 0.014 * a - 0.001 * a ** 2, 0.1, tmp_path)
+    assert [v.passed for v in check.verdicts] == [True, True, True, True]
+    low, high = map(float, re.search(r"\[(-?[\d.]+), (-?[\d.]+)\]",
+                                     check.verdicts[2].measured).groups())
+    assert low <= -0.001 <= high  # the interval over seeds covers the curvature built in
+    vertex = float(re.search(r"-b/2c = ([\d.]+) years", check.verdicts[3].measured)[1])
+    assert vertex == pytest.approx(7.0, abs=1.5)
+
+
+def test_a_straight_strong_rise_is_neither_weak_nor_bent(tmp_path):
+    check = judge_trust(lambda a: 0.3 + 0.05 * a, 0.02, tmp_path)
+    positive, weak, _, inside = (v.passed for v in check.verdicts)
+    assert positive and not weak and not inside
+    assert float(re.search(r"r = ([\d.]+)", check.verdicts[0].measured)[1]) > 0.95
+
+
+def test_a_bend_beyond_the_oldest_relationship_is_not_inside_the_ages(tmp_path):
+    # concave, but still rising at ten years: the vertex is at 25 years
+    check = judge_trust(lambda a: 0.5 + 0.05 * a - 0.001 * a ** 2, 0.02, tmp_path)
+    assert check.verdicts[2].passed and not check.verdicts[3].passed
+
+
+def test_trust_falling_with_age_fails_the_positive_correlation(tmp_path):
+    check = judge_trust(lambda a: 0.8 - 0.01 * a, 0.1, tmp_path)
+    assert not check.verdicts[0].passed
+    assert check.notes[0].startswith(f"6 seeds of the bundled baseline; {6 * 300} active")
+
+
+# ---------------------------------------------------------------- competition-raises-dissolution
+
+
+def dissolution(endings_by_count):
+    """Ten begun pairs of 100 weeks per seed; the endings depend on the suppliers' count."""
+    def make_pairs(name, overrides):
+        from sim import load_scenario
+
+        count = (int(overrides[0].split("=")[1]) if overrides
+                 else load_scenario(name).lifecycle.market.suppliers.count)
+        def rows(r):
+            ended = endings_by_count[count] + (r % 2 if count == max(endings_by_count) else 0)
+            return ([{"t_early": 0.0, "end": 100.0}] * ended
+                    + [{"t_early": 0.0, "end": 100.0, "censored": True}] * (10 - ended))
+        return seeds(rows)
+    return make_pairs
+
+
+def test_hazards_rising_with_the_number_of_suppliers_pass(tmp_path):
+    context = serve(dissolution({6: 2, 12: 4, 24: 8}), tmp_path)
+    check = competition_raises_dissolution.reproduce(context)
+    verdict, = check.verdicts
+    assert verdict.label == "baseline: hazard rises with suppliers 6 -> 12 -> 24"
+    # 2 and 4 endings over 1,000 weeks; 8 or 9 alternately: pooled 8.5 / 1,000
+    assert verdict.measured.startswith("0.104 -> 0.208 -> 0.442 per year; ratio 4.25 [")
+    assert check.passed and check.measured == "rises in every market"
+    assert [call[:2] for call in context.calls] == [
+        ("baseline", ("lifecycle.market.suppliers.count=6",)), ("baseline", ()),
+        ("baseline", ("lifecycle.market.suppliers.count=24",))]
+
+
+@pytest.mark.parametrize("endings", [{6: 4, 12: 3, 24: 8},   # not rising at every step
+                                     {6: 4, 12: 4, 24: 4},   # flat
+                                     {6: 8, 12: 4, 24: 2}])  # falling
+def test_hazards_that_do_not_rise_at_every_step_fail(tmp_path, endings):
+    check = competition_raises_dissolution.reproduce(serve(dissolution(endings), tmp_path))
+    assert not check.passed and check.measured == "does not rise in: baseline"
+
+
+def test_the_full_run_tries_three_markets_and_never_fewer_than_two_suppliers(tmp_path):
+    endings = {3: 1, 6: 2, 12: 4, 24: 8}
+    context = serve(dissolution(endings), tmp_path, quick=False)
+    check = competition_raises_dissolution.reproduce(context)
+    assert [v.label.split(":")[0] for v in check.verdicts] == [
+        "baseline", "high_distance", "weak_competition"]
+    assert check.verdicts[2].label.endswith("3 -> 6 -> 12")
+    assert check.notes[0].startswith("Markets: baseline, high_distance, weak_competition")
+
+
+# ---------------------------------------------------------------- alternatives-conditional
+
+
+CONDITIONAL = pair_rows(0, [
+    {"t_early": 100.0, "t_development": 150.0},   # begun early enough, developed
+    {"t_early": 100.0},                            # begun early enough, did not develop
+    {"t_early": 468.0},                            # exactly a year before the horizon: counts
+    {"t_early": 500.0, "t_development": 510.0},   # too late to count
+    {"t_early": np.nan},                           # never began
+])
+
+
+def test_the_conditional_share_counts_pairs_begun_a_year_before_the_horizon():
+    assert conditional_share(CONDITIONAL, HORIZON).to_dict() == {0: pytest.approx(1 / 3)}
+    assert begun_count(CONDITIONAL).to_dict() == {0: 4.0}
+
+
+def test_the_conditional_share_follows_the_horizon_it_is_given():
+    assert conditional_share(CONDITIONAL, 1000.0).to_dict() == {0: pytest.approx(0.5)}
+    assert conditional_share(CONDITIONAL, 100.0).empty
+
+
+def alternatives(developed, begun):
+    def make_pairs(name, overrides):
+        share, count = developed[name], begun[name]
+        def rows(r):
+            grown = round(share * 10) + r % 2
+            return ([{"t_early": 100.0, "t_development": 200.0}] * grown
+                    + [{"t_early": 100.0}] * (10 - grown) + [{"t_early": 500.0}] * (count + r)
+                    + [{"t_early": np.nan}] * 5)
+        return seeds(rows)
+    return make_pairs
+
+
+@pytest.mark.parametrize("shares, begun, verdicts", [
+    ((0.6, 0.3), (9, 2), [True, True]),
+    ((0.3, 0.6), (9, 2), [False, True]),  # the volume effect alone is not the claim
+    ((0.6, 0.3), (2, 9), [True, False]),
+])
+def test_development_must_fall_among_begun_pairs_and_fewer_must_begin(tmp_path, shares, begun,
+                                                                       verdicts):
+    names = ("baseline", "attractive_alternatives")
+    developed, begun = dict(zip(names, shares, strict=True)), dict(zip(names, begun, strict=True))
+    check = alternatives_conditional_development.reproduce(
+        serve(alternatives(developed, begun), tmp_path))
+    assert [v.passed for v in check.verdicts] == verdicts
+    assert check.passed is all(verdicts)
+    change = 100 * (developed["attractive_alternatives"] - developed["baseline"])
+    assert check.measured.startswith(f"conditional share {change:+.1f} points")
+    assert check.measured.endswith(
+        f"begun pairs {begun['attractive_alternatives'] - begun['baseline']:+.0f} per market")
