@@ -5,10 +5,22 @@ runs it, and turns Ctrl-C into a :class:`~sim.pool.Stop`: the first stops
 starting replications (running ones finish and are kept), the second cancels
 the running ones. Either way the iteration ends by raising KeyboardInterrupt,
 so the caller keeps what finished and marks the run partial.
+
+Stopping a replication: local worker processes are killed
+(:class:`~sim.pool.WorkerPool`). A Dask task cannot be killed from outside
+once it runs, so each replication on Dask is watched from inside its task by
+a thread (:func:`_on_dask_worker`): when the replication passes its time limit,
+or its task is cancelled (over time, or the second Ctrl-C), the watcher raises
+an exception in the replication's thread, which ends at its next Python
+instruction and frees the worker for the next replication. A replication
+stuck in one long call of compiled code ends when that call returns; the run
+has already counted it as failed and does not wait for it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import signal
 import threading
 import time
@@ -58,8 +70,12 @@ def _dask_client(workers: int, scheduler: str | None):
         with client:
             yield client
         return
+    # No dashboard, and the scheduler's small web server on a free port: the usual
+    # 8787 may be taken by another cluster on a shared machine (a warning, then).
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=None,
+                      scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
+                      ) as cluster, Client(cluster) as client:
         yield client
 
 
@@ -84,17 +100,16 @@ def outcomes(task: Callable, todo: list[int], failure: Callable[[int, str], obje
             except PoolError as error:
                 raise ExecutorError(str(error)) from None
         else:
-            yield from _futures(dask, task, todo, failure, workers, timeout, stop)
+            watched = functools.partial(_on_dask_worker, task, failure, timeout)
+            yield from _futures(dask, watched, todo, failure, workers, timeout, stop)
 
 
 def _futures(executor: Executor, task, todo, failure, workers, timeout, stop: Stop):
     """Run on a ``concurrent.futures`` executor, ``workers`` replications in flight.
 
-    A replication over ``timeout`` is reported as failed and its task cancelled,
-    but Dask cannot stop a task that has started: its worker thread stays busy
-    until the cluster closes, so on a small cluster later replications can time
-    out behind it. Local worker processes (:class:`~sim.pool.WorkerPool`) are
-    killed instead and do not have this limit.
+    A replication over ``timeout`` (counted from its submission) is reported as
+    failed and its task cancelled, which stops it on its worker
+    (:func:`_on_dask_worker`).
     """
     queue = list(reversed(todo))
     running: dict = {}
@@ -127,6 +142,94 @@ def _futures(executor: Executor, task, todo, failure, workers, timeout, stop: St
     finally:
         for future in running:
             future.cancel()
+
+
+WATCH_EVERY = 0.1
+"""Seconds between two looks of a Dask replication's watcher at its deadline and its task."""
+
+
+class _Stopped(BaseException):
+    """Raised inside a replication on a Dask worker to end it.
+
+    A BaseException, so that no ``except Exception`` on the way (the runner's
+    own, which records a failure) takes it for an error of the model.
+    """
+
+
+def _on_dask_worker(task: Callable, failure: Callable[[int, str], object],
+                    timeout: float | None, replication: int) -> object:
+    """``task(replication)`` on a Dask worker, ended at ``timeout`` seconds or when cancelled."""
+    watcher = _Watcher(threading.get_ident(), timeout, _cancelled_check())
+    try:
+        try:
+            watcher.start()
+            return task(replication)
+        finally:
+            watcher.finish()
+    except _Stopped:
+        return failure(replication, watcher.reason)
+
+
+class _Watcher(threading.Thread):
+    """Ends the replication running in thread ``target`` when its time is up or it is cancelled."""
+
+    def __init__(self, target: int, timeout: float | None, cancelled: Callable[[], bool]):
+        super().__init__(name="dyadsim-replication-watcher", daemon=True)
+        self.target = target
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.timeout = timeout
+        self.cancelled = cancelled
+        self.reason = ""
+        self._lock = threading.Lock()
+        self._finished = threading.Event()
+
+    def run(self) -> None:
+        while not self._finished.wait(WATCH_EVERY):
+            reason = self._why_stop()
+            if reason:
+                with self._lock:
+                    if not self._finished.is_set():
+                        self.reason = reason
+                        _raise_in(self.target, _Stopped)
+                return
+
+    def _why_stop(self) -> str:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            return (f"TimeoutError: ran longer than {self.timeout:g} s "
+                    "(the time limit of a replication)")
+        return "CancelledError: the run cancelled this replication" if self.cancelled() else ""
+
+    def finish(self) -> None:
+        """The replication has returned: no stop may reach its thread any more."""
+        with self._lock:
+            self._finished.set()
+            _raise_in(self.target, None)  # withdraw a stop raised too late to land
+
+
+def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
+    """Raise ``exception`` in ``thread`` at its next Python instruction (None withdraws it)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread), None if exception is None else ctypes.py_object(exception))
+
+
+def _cancelled_check() -> Callable[[], bool]:
+    """Whether the Dask task running in this thread has been cancelled (False off Dask)."""
+    try:
+        from distributed import get_worker
+        from distributed.worker import thread_state
+
+        worker, key = get_worker(), thread_state.key
+    except (ImportError, ValueError, AttributeError):
+        return lambda: False
+
+    def cancelled() -> bool:
+        try:
+            state = worker.state.tasks.get(key)
+        except Exception:  # a worker's internals differ between releases: time limit only
+            return False
+        return state is None or state.state in ("cancelled", "released", "forgotten")
+
+    return cancelled
 
 
 @contextmanager

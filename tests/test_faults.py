@@ -30,12 +30,7 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 
 
-def _wait_for(condition, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("gave up waiting")
-        time.sleep(0.05)
+_wait_for = fault_hooks.wait_for
 
 
 def assert_same_tables(a, b) -> None:
@@ -45,10 +40,7 @@ def assert_same_tables(a, b) -> None:
 
 @pytest.fixture
 def markers(tmp_path, monkeypatch):
-    folder = tmp_path / "markers"
-    folder.mkdir()
-    monkeypatch.setenv("DYADSIM_TEST_MARKERS", str(folder))
-    return folder
+    return fault_hooks.marker_folder(tmp_path, monkeypatch)
 
 
 def test_a_killed_worker_loses_only_its_replication_and_the_run_resumes(
