@@ -156,6 +156,45 @@ def _long_term_lost_to_competitors(results: Results) -> pd.Series | None:
     return (grouped["lost"] / grouped["late"].where(grouped["late"] > 0) * 100).astype(float)
 
 
+def _ended(pairs: pd.DataFrame) -> np.ndarray:
+    """Relationships that ended before the horizon (a reason, and not censored)."""
+    reason = pairs["end_reason"].astype("string")
+    ended = (reason.notna() & (reason != "")).to_numpy()
+    if "censored" in pairs.columns:
+        ended &= ~pairs["censored"].fillna(False).astype(bool).to_numpy()
+    return ended
+
+
+def _ended_before_long_term(results: Results) -> pd.Series | None:
+    pairs, stages = results.pairs, stages_of(results)
+    if "long_term" not in stages or not has_columns(pairs, "replication", "furthest_stage",
+                                                    "end_reason"):
+        return None
+    ended = _ended(pairs)
+    early = stage_rank(pairs["furthest_stage"], stages).to_numpy() < stages.index("long_term")
+    grouped = pd.DataFrame({"ended": ended, "early": ended & early}).groupby(
+        pairs["replication"].to_numpy()).sum()
+    return (grouped["early"] / grouped["ended"].where(grouped["ended"] > 0) * 100).astype(float)
+
+
+def _forecast_error(results: Results) -> pd.Series | None:
+    pairs = results.pairs
+    if not has_columns(pairs, "replication", "npv", "npv_forecast", "end_reason"):
+        return None
+    error = (pairs["npv_forecast"] - pairs["npv"]).to_numpy(dtype=float, copy=True)
+    error[~(_ended(pairs) & np.isfinite(error))] = np.nan
+    return _by_replication(pairs, error).mean().astype(float)
+
+
+def _cost_per_revenue(results: Results) -> pd.Series | None:
+    pairs = results.pairs
+    if not has_columns(pairs, "replication", "revenue", "cost_to_serve", "attention_cost"):
+        return None
+    totals = pairs.groupby("replication")[["revenue", "cost_to_serve", "attention_cost"]].sum()
+    revenue = totals["revenue"].where(totals["revenue"] > 0)
+    return ((totals["cost_to_serve"] + totals["attention_cost"]) / revenue).astype(float)
+
+
 def _last_sample(column: str, scale: float = 1.0) -> Callable[[Results], pd.Series | None]:
     def compute(results: Results) -> pd.Series | None:
         series = results.timeseries
@@ -212,6 +251,12 @@ METRICS: tuple[Metric, ...] = (
            "% of ended relationships", _lost_to_competitors),
     Metric("long_term_lost_to_competitors", "long-term relationships lost to competitors",
            "% of those reaching long-term", _long_term_lost_to_competitors),
+    Metric("ended_before_long_term", "ended relationships that never reached long-term",
+           "% of ended relationships", _ended_before_long_term),
+    Metric("forecast_error", "supplier's pursue forecast minus the realised NPV",
+           "money per ended pair", _forecast_error),
+    Metric("cost_per_revenue", "cost to serve and attention per unit of revenue", "ratio",
+           _cost_per_revenue),
     Metric("satisfaction_long_term", "satisfaction in long-term", "0-1",
            _time_mean("satisfaction_long_term")),
     Metric("entrant_share", "entrants' market share at horizon", "%",
