@@ -11,21 +11,8 @@ from sim.cli_common import BadInput, finish_run, progress_bar
 from sim.cli_comparable import comparability_warnings, market_size
 from sim.cli_run import claims_footnote, run_header
 
-SMALL = """\
-name: small
-model: markov
-replications: 2
-seed: 7
-markov:
-  states: [customer, lost]
-  start: customer
-  transition:
-    - [0.7, 0.3]
-    - [0.0, 1.0]
-  reward: [10, 0]
-  discount_rate: 0.1
-  customers: 200
-"""
+SMALL_RUN = ["--set", "name=small", "--set", "replications=2", "--set", "markov.customers=200"]
+"""Settings that make the bundled retention scenario a quick run named ``small``."""
 
 
 def call(argv, capsys) -> tuple[int, str, str]:
@@ -47,26 +34,23 @@ def one_error(argv, capsys) -> str:
 
 
 @pytest.fixture
-def small(tmp_path, monkeypatch):
-    """A small Markov scenario in a fresh current folder."""
-    monkeypatch.chdir(tmp_path)
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
-    return path
+def small(small_markov, monkeypatch):
+    """A small Markov scenario, ``small.yaml``, alone in the current folder."""
+    monkeypatch.chdir(small_markov.parent)
+    return small_markov
 
 
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory):
-    """``dyadsim run small.yaml -w 1 -q`` once, with what it printed and where."""
+    """A quick run without --out, with a file where its folder would go."""
     folder = tmp_path_factory.mktemp("cli")
-    (folder / "small.yaml").write_text(SMALL, encoding="utf-8")
     (folder / "results").mkdir()
     (folder / "results" / "small").write_text("a file in the way")
     capture = pytest.MonkeyPatch()
     capture.chdir(folder)
     try:
         with pytest.raises(SystemExit) as stop:
-            sim.cli.main(["run", "small.yaml", "-w", "1", "-q", "--csv"])
+            sim.cli.main(["run", "markov_retention", *SMALL_RUN, "-w", "1", "-q", "--csv"])
     finally:
         capture.undo()
     return stop.value.code, folder
@@ -152,14 +136,14 @@ def test_bad_input_to_a_command_is_one_line_and_exit_2(small, capsys, argv, line
 def test_validate_says_ok_for_each_good_file_and_lists_every_problem_of_the_others(
         small, capsys):
     bad = small.parent / "bad.yaml"
-    bad.write_text(SMALL.replace("replications: 2", "replications: 0").replace(
-        "customers: 200", "customers: -1"), encoding="utf-8")
+    bad.write_text(small.read_text().replace("replications: 4", "replications: 0").replace(
+        "customers: 2000", "customers: -1"), encoding="utf-8")
     code, out, err = call(["validate", small, "baseline", bad], capsys)
     assert code == 2
     assert out.splitlines() == [f"{small}: ok", "baseline: ok"]
     assert err.splitlines() == [
-        f"{bad}:3: replications: must be greater than or equal to 1, got 0",
-        f"{bad}:13: markov.customers: must be greater than or equal to 1, got -1"]
+        f"{bad}:4: replications: must be greater than or equal to 1, got 0",
+        f"{bad}:14: markov.customers: must be greater than or equal to 1, got -1"]
 
 
 def test_validate_applies_set_to_every_file(small, capsys):
