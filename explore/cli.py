@@ -71,30 +71,35 @@ def sensitivity(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress bar")] = False,
 ) -> None:
     """Rank what drives the key figures: Morris or Sobol' sensitivity analysis with SALib."""
-    from explore.study import StudyInterrupted
-    from sim.executors import ExecutorError
-
     if resume_dir is not None and (scenario or space or out_dir or overrides):
         raise BadInput("--resume takes everything from the study folder; give no SCENARIO, "
                        "--space, --out or --set with it")
     if resume_dir is None and (scenario is None or space is None):
         raise BadInput("give a SCENARIO and --space FILE (or --resume FOLDER)")
     options = {"workers": workers, "executor": executor.value, "scheduler": scheduler}
+    if resume_dir is None:
+        options.update(
+            source=scenario, space=space, method=method.value, samples=samples,
+            out=out_dir or fresh_folder(Path("results") / f"sensitivity-{_slug(scenario)}"),
+            replications=replications, seed=seed, metrics=metrics, levels=levels,
+            second_order=second_order, overrides=overrides or (), force=force)
+    study = _study(resume_dir, options, quiet)
+    _print_study(study)
+    if study.manifest.get("failures"):
+        raise typer.Exit(1)
+
+
+def _study(resume_dir: Path | None, options: dict, quiet: bool):
+    """Run (or resume) a study with a progress bar; an interruption keeps what is done."""
+    from explore.study import StudyInterrupted, resume_study
+    from explore.study import sensitivity as run_study
+    from sim.executors import ExecutorError
+
     try:
         with progress_bar(quiet) as bar:
             if resume_dir is not None:
-                from explore.study import resume_study
-
-                study = resume_study(resume_dir, progress=bar, **options)
-            else:
-                from explore.study import sensitivity as run_study
-
-                target = out_dir or fresh_folder(Path("results") / f"sensitivity-{_slug(scenario)}")
-                study = run_study(scenario, space, method.value, samples, out=target,
-                                  replications=replications, seed=seed, metrics=metrics,
-                                  levels=levels, second_order=second_order,
-                                  overrides=overrides or (), force=force, progress=bar,
-                                  **options)
+                return resume_study(resume_dir, progress=bar, **options)
+            return run_study(progress=bar, **options)
     except StudyInterrupted as stop:
         manifest = stop.study.manifest
         total = manifest["points"] * manifest["replications"]
@@ -104,9 +109,6 @@ def sensitivity(
         raise typer.Exit(130) from None
     except (ValueError, ExecutorError) as error:
         raise BadInput(str(error)) from None
-    _print_study(study)
-    if study.manifest.get("failures"):
-        raise typer.Exit(1)
 
 
 def _print_study(study) -> None:

@@ -68,26 +68,33 @@ def run(
 ) -> None:
     """Run the replications of a scenario and write a results bundle."""
     import sim
-    from sim.runner import RunInterrupted
 
     kind = _executor_kind(executor, scheduler)
-    progress = progress_bar(quiet)
+    options = {"workers": workers, "executor": kind, "scheduler": scheduler, "timeout": timeout}
+    if resume_dir is not None:
+        if scenario or out_dir or overrides:
+            raise BadInput("--resume takes its scenario and settings from the bundle; "
+                           "give no SCENARIO, --out or --set with it")
+        results = _keeping_what_is_done(lambda bar: sim.resume(resume_dir, progress=bar,
+                                                               **options), quiet)
+    else:
+        loaded = sim.load_scenario(scenario or DEFAULT_SCENARIO, overrides or ())
+        target = out_dir or fresh_folder(default_folder(loaded.name))
+        results = _keeping_what_is_done(lambda bar: sim.run(
+            loaded, replications, seed, out=target, force=force, events=events, csv=csv,
+            progress=bar, **options), quiet)
+    _print_run_summary(results)
+    if results.manifest["status"] != "complete":
+        raise typer.Exit(1)
+
+
+def _keeping_what_is_done(start, quiet: bool):
+    """``start(bar)`` under a progress bar; on Ctrl-C, say what was kept and how to finish."""
+    from sim.runner import RunInterrupted
+
     try:
-        if resume_dir is not None:
-            if scenario or out_dir or overrides:
-                raise BadInput("--resume takes its scenario and settings from the bundle; "
-                               "give no SCENARIO, --out or --set with it")
-            with progress as bar:
-                results = sim.resume(resume_dir, workers=workers, executor=kind,
-                                     scheduler=scheduler, timeout=timeout, progress=bar)
-        else:
-            loaded = sim.load_scenario(scenario or DEFAULT_SCENARIO, overrides or ())
-            target = out_dir or fresh_folder(default_folder(loaded.name))
-            with progress as bar:
-                results = sim.run(loaded, replications, seed, workers=workers,
-                                  executor=kind, scheduler=scheduler, out=target,
-                                  force=force, events=events, csv=csv, timeout=timeout,
-                                  progress=bar)
+        with progress_bar(quiet) as bar:
+            return start(bar)
     except RunInterrupted as stop:
         manifest = stop.results.manifest
         _print_rejected(manifest)
@@ -95,9 +102,6 @@ def run(
                   f"replications in {stop.results.path}; finish with: "
                   f"dyadsim run --resume {stop.results.path}")
         raise typer.Exit(130) from None
-    _print_run_summary(results)
-    if results.manifest["status"] != "complete":
-        raise typer.Exit(1)
 
 
 def _executor_kind(executor: Executor | None, scheduler: str | None) -> str:
