@@ -65,11 +65,17 @@ def began(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def dissolution_exposure(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Per replication: ``endings`` of begun relationships and their ``exposure`` (weeks lived)."""
+    """Per replication: ``endings`` of begun relationships and their ``exposure`` (weeks lived).
+
+    A replication in which no relationship began has a row of zeros, so tables
+    of runs with the same seeds line up.
+    """
     started = began(pairs)
     grouped = started.assign(ended=~started["censored"]).groupby("replication")
-    return pd.DataFrame({"endings": grouped["ended"].sum().astype(float),
-                         "exposure": grouped["age"].sum()})
+    table = pd.DataFrame({"endings": grouped["ended"].sum().astype(float),
+                          "exposure": grouped["age"].sum().astype(float)})
+    seeds = pd.Index(np.sort(pairs["replication"].unique()), name="replication")
+    return table.reindex(seeds, fill_value=0.0)
 
 
 def stage_hazards(pairs: pd.DataFrame, stages=("early", "development", "long_term")):

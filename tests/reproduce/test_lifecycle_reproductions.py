@@ -249,6 +249,21 @@ def test_hazards_that_do_not_rise_at_every_step_fail(tmp_path, endings):
     assert not check.passed and check.measured == "does not rise in: baseline"
 
 
+def test_a_seed_in_which_nobody_began_in_one_market_is_pooled_as_no_exposure(tmp_path):
+    make = dissolution({6: 2, 12: 4, 24: 8})
+
+    def thin(name, overrides):
+        pairs = make(name, overrides)
+        if overrides and overrides[0].endswith("=6"):  # nobody began in seed 0 of the half
+            pairs = pairs[pairs["replication"] != 0]
+            pairs = pd.concat([pairs, pair_rows(0, [{"t_early": np.nan}])], ignore_index=True)
+        return pairs
+    check = competition_raises_dissolution.reproduce(serve(thin, tmp_path))
+    # half the suppliers: 2 endings over 1,000 weeks in each of the five other seeds
+    assert check.verdicts[0].measured.startswith("0.104 -> 0.208 -> 0.442 per year")
+    assert check.passed
+
+
 def test_the_full_run_tries_three_markets_and_never_fewer_than_two_suppliers(tmp_path):
     endings = {3: 1, 6: 2, 12: 4, 24: 8}
     context = serve(dissolution(endings), tmp_path, quick=False)
