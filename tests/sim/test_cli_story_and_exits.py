@@ -12,7 +12,7 @@ import pytest
 import sim
 import sim.cli
 from sim.executors import ExecutorError
-from sim.results import Results
+from sim.results import BundleError, Results, RunFailed
 from sim.runner import RunInterrupted
 
 SETTINGS = ["lifecycle.market.buyers.count=8", "lifecycle.market.suppliers.count=3",
@@ -122,6 +122,13 @@ def run_ends(monkeypatch, small_markov):
      "dyadsim: No space left on device: /x/b"),
     (ExecutorError("cannot connect to the Dask scheduler at tcp://x:1: refused"), 2,
      "dyadsim: cannot connect to the Dask scheduler at tcp://x:1: refused"),
+    (BundleError("b is in use by another run; wait for it to finish or choose another --out"),
+     2, "dyadsim: b is in use by another run; wait for it to finish or choose another --out"),
+    (RunFailed({"failures": [{"replication": 4, "traceback": "...\nKeyError: 'x'\n"}]},
+               Path("b")), 1,
+     "dyadsim: every replication failed; the first, replication 4: KeyError: 'x' (tracebacks "
+     "in b/manifest.json); after a fix, rerun with: dyadsim run --resume b"),
+    (RunFailed({"failures": []}, None), 1, "dyadsim: every replication failed"),
 ])
 def test_a_run_that_cannot_go_on_ends_with_one_line_and_its_exit_code(capsys, run_ends, ending,
                                                                      code, line):

@@ -198,6 +198,17 @@ def test_a_chain_of_files_applies_each_over_the_one_before(write_yaml):
     assert data == {"name": "zero", "seed": 1, "description": "from two"}
 
 
+def test_each_extends_is_read_relative_to_the_file_that_holds_it(write_yaml, tmp_path):
+    (tmp_path / "common").mkdir()
+    write_yaml("common/base.yaml", "name: base\nseed: 1\n")
+    write_yaml("common/mid.yaml", "extends: base.yaml\nseed: 2\n")
+    write_yaml("base.yaml", "name: the wrong base\n")  # beside the top file, not the middle one
+    top = write_yaml("top.yaml", "extends: common/mid.yaml\ndescription: top\n")
+    data, source = load_with_extends(top)
+    assert data == {"name": "base", "seed": 2, "description": "top"}
+    assert source.locate(("name",))[0].endswith("common/base.yaml")
+
+
 def test_the_longest_chain_allowed_is_read_and_one_more_file_is_refused(write_yaml):
     for index in range(MAX_EXTENDS - 1):
         write_yaml(f"c{index}.yaml", f"extends: c{index + 1}.yaml\n")
