@@ -268,6 +268,7 @@ def _record_done(manifest: dict, succeeded: list[int]) -> None:
 
 
 def _disk_trouble(bundle, manifest, succeeded, error: OSError) -> BundleError:
+    manifest["status"] = "partial"  # even when every replication ran: resume combines them again
     _record_done(manifest, succeeded)
     with contextlib.suppress(OSError):  # the shards on disk are what counts; resume checks them
         bundle.write_manifest(manifest)
