@@ -250,8 +250,8 @@ def _apply_override(data: dict, source: SourceMap, text: str) -> None:
                                              "no such list item")])
             target = target[part]
         else:
-            if not isinstance(target, dict):
-                raise ScenarioError([Problem(origin, None, format_path(path[: depth + 1]),
+            if not isinstance(target, dict):  # the value reached so far has no fields
+                raise ScenarioError([Problem(origin, None, format_path(path[:depth]),
                                              "is not a section")])
             if part not in target:
                 allowed = _field_names(Scenario, path[:depth], data)

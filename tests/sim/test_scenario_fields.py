@@ -81,6 +81,8 @@ def test_overrides_apply_in_order_the_last_one_wins(small_markov):
 
 @pytest.mark.parametrize(("override", "problem"), [
     ("seed.x=1", "seed: is not a section"),
+    ("seed.x.y=1", "seed: is not a section"),
+    ("markov.reward[0].x.y=1", "markov.reward[0]: is not a section"),
     ("markov.reward[0].x=1", "markov.reward[0]: is not a section"),
     ("markov.reward[x]=1", "cannot read override: bad index [x]"),
     ("=1", "cannot read override: empty path"),

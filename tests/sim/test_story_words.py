@@ -183,6 +183,22 @@ def test_a_censored_relationship_ends_with_the_stage_it_was_in_and_its_totals():
     ]
 
 
+def test_a_buyer_that_comes_back_to_a_supplier_has_both_relationships_told():
+    pairs = [pair(start=0.0, end=30.0, episodes=2, revenue=10.0),
+             pair(start=60.0, end=104.0, censored=True, end_stage="development", episodes=5)]
+    rows = [event(20, "conflict", "resolved"), event(45, "entry", "", buyer="", supplier="E1"),
+            event(70, "conflict", "escalated")]
+    lines = story(rows, pairs)
+    assert lines[:3] == ["week 20.0: the conflict is resolved",
+                         "week 45.0: a new competitor, E1, enters the market",  # in between
+                         "week 70.0: the conflict is escalated"]
+    assert [line.split(",")[0] for line in lines[3:]] == [
+        "in all: 2 orders",
+        "week 104.0: the simulation ends with the relationship in the development stage "
+        "(censored)",
+        "in all: 5 orders"]
+
+
 def test_a_pair_that_was_never_formed_has_no_story():
     with pytest.raises(ValueError, match="no relationship between B1 and S3"):
         story([], [pair()], supplier="S3")

@@ -146,6 +146,13 @@ def test_a_file_just_under_the_size_limit_is_read(write_yaml):
     assert len(data["description"]) == MAX_FILE_BYTES - 30
 
 
+def test_a_file_that_cannot_be_opened_says_why(tmp_path):
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    assert problem_of(load_yaml, loop) == (f"{loop}: cannot read file: Too many levels of "
+                                           "symbolic links")
+
+
 def test_a_scenario_that_is_not_a_mapping_is_refused_at_line_one(write_yaml):
     path = write_yaml("list.yaml", "- a\n- b\n")
     assert problem_of(load_scenario, path) == f"{path}:1: a scenario must be a mapping of keys"
