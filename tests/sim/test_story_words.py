@@ -52,7 +52,8 @@ def told(row: dict) -> str:
 @pytest.mark.parametrize(("cause", "words"), [
     ("marketing", "after a persuasive marketing contact"),
     ("search", "while searching for a supplier"),
-    ("switched_from_S7", "switched from S7"),  # no sentence of its own: the code in words
+    ("switched_from_S7", "after turning away from S7"),  # a competitor won the buyer over
+    ("a_new_cause", "a new cause"),  # a cause without words stays readable
 ])
 def test_a_relationship_starts_with_the_reason_the_buyer_looks_and_its_reputation_trust(
         cause, words):

@@ -15,7 +15,7 @@ import math
 
 import pandas as pd
 
-from sim.models.lifecycle.vocabulary import STAGE_NAMES
+from sim.models.lifecycle.vocabulary import STAGE_NAMES, EntryCause
 
 _RANK = {stage: rank for rank, stage in enumerate(STAGE_NAMES)}
 _STAGE_WORDS = {
@@ -111,7 +111,10 @@ def _line(row, buyer: str, supplier: str) -> str | None:
     kind, cause = row.kind, row.cause
     if kind == "stage_change":
         if row.new_stage == "pre":
-            why = _CAUSES.get(cause, cause.replace("_", " "))
+            if cause.startswith(EntryCause.SWITCHED):
+                why = f"after turning away from {cause.removeprefix(EntryCause.SWITCHED)}"
+            else:
+                why = _CAUSES.get(cause, cause.replace("_", " "))
             return f"{buyer} starts to evaluate {supplier} {why}; trust from reputation " \
                    f"{row.trust_after:.2f}"
         if row.new_stage == "ended":
