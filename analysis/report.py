@@ -64,9 +64,10 @@ def format_number(value: float, unit: str = "") -> str:
     if unit == "pp":
         return f"{value:+.1f} pp"
     magnitude = abs(value)
-    if magnitude >= 1000 or float(value).is_integer():
+    # by the size the number shows at: 999.96 is written as 1,000, not 1,000.0
+    if round(magnitude, 1) >= 1000 or float(value).is_integer():
         return f"{value:,.0f}"
-    if magnitude >= 100:
+    if round(magnitude, 2) >= 100:
         return f"{value:,.1f}"
     if magnitude >= 1:
         return f"{value:.2f}"
