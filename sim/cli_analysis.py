@@ -85,14 +85,16 @@ def compare(
         err.print(warning)
     folder = out_dir or fresh_folder(default_folder("-".join(names[:3]), prefix="compare-"))
     results = []
-    for item, name in zip(inputs, comparing.unique_names(names), strict=True):
-        if not _is_scenario(item):
-            results.append(item)
-            continue
-        err.print(f"running {name}: {replications} replications, seed {seed}")
-        ran = _run(item, replications, seed, workers, folder / _slug(name), force, quiet)
-        _write_report_quietly(ran)
-        results.append(ran)
+    with _pool(workers) as pool:
+        for item, name in zip(inputs, comparing.unique_names(names), strict=True):
+            if not _is_scenario(item):
+                results.append(item)
+                continue
+            err.print(f"running {name}: {replications} replications, seed {seed}")
+            ran = _run(item, replications, seed, workers, folder / _slug(name), force, quiet,
+                       pool)
+            _write_summary_quietly(ran)
+            results.append(ran)
     comparison = comparing.compare(results)
     if not comparison.paired:
         err.print("note: the runs used different seeds; comparing them as independent samples")
@@ -132,13 +134,14 @@ def sweep(
     base = loaded[0]
     seed = base.seed if seed is None else seed
     folder = out_dir or fresh_folder(Path("results") / f"sweep-{_slug(base.name)}")
-    for point, point_scenario in zip(points, loaded, strict=True):
-        settings = ", ".join(f"{k}={v}" for k, v in point.settings.items())
-        err.print(f"{point.name} ({point.index} of {len(points)}): {settings}")
-        results = _run(point_scenario, replications, seed, workers, folder / point.name, force,
-                       quiet)
-        point.bundle = results.path
-        _write_report_quietly(results)
+    with _pool(workers) as pool:
+        for point, point_scenario in zip(points, loaded, strict=True):
+            settings = ", ".join(f"{k}={v}" for k, v in point.settings.items())
+            err.print(f"{point.name} ({point.index} of {len(points)}): {settings}")
+            results = _run(point_scenario, replications, seed, workers, folder / point.name,
+                           force, quiet, pool)
+            point.bundle = results.path
+            _write_summary_quietly(results)
     page = sweeping.write_sweep(points, folder, points[0].bundle)
     out.print(_sweep_table(folder / "index.csv", list(points[0].settings), out.width))
     out.print(f"sweep: {page}")
@@ -189,13 +192,21 @@ def _slug(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-") or "scenario"
 
 
-def _run(scenario, replications, seed, workers, out: Path, force: bool, quiet: bool):
+def _pool(workers: int | None):
+    """The worker processes every run of a comparison or sweep shares."""
+    from sim.runner import worker_pool
+
+    return worker_pool(workers)
+
+
+def _run(scenario, replications, seed, workers, out: Path, force: bool, quiet: bool,
+         pool=None):
     """Run one scenario into ``out`` with the platform's progress bar; fail on failed runs."""
     import sim
 
     with progress_bar(quiet) as update:
         results = sim.run(scenario, replications, seed, workers=workers, out=out,
-                          force=force, progress=update)
+                          force=force, progress=update, pool=pool)
     if results.manifest.get("failures"):
         failed = len(results.manifest["failures"])
         err.print(f"{failed} replications of {scenario.name} failed (tracebacks in "
@@ -206,15 +217,20 @@ def _run(scenario, replications, seed, workers, out: Path, force: bool, quiet: b
     return results
 
 
-def _write_report_quietly(results) -> None:
-    """Each run of a comparison or sweep gets its own report, as a single run does."""
-    from analysis.report import write_report
+def _write_summary_quietly(results) -> None:
+    """Each run of a comparison or sweep gets its key figures in ``summary.json``.
+
+    Not a whole report: its figures cost seconds per run, and the comparison's
+    or sweep's own report is what the user reads (``dyadsim report DIR`` draws
+    one run's report when wanted).
+    """
+    from analysis.report import write_key_figures
 
     try:
-        write_report(results.path)
+        write_key_figures(results)
     except Exception as error:  # the comparison goes on; the bundle's tables are safe
-        log.debug("report failed", exc_info=True)
-        err.print(f"report of {results.path} not written: {error}")
+        log.debug("key figures failed", exc_info=True)
+        err.print(f"key figures of {results.path} not written: {error}")
 
 
 def _difference_table(comparison, width: int = 160) -> Table:

@@ -80,11 +80,13 @@ def _dask_client(workers: int, scheduler: str | None):
 
 
 def outcomes(task: Callable, todo: list[int], failure: Callable[[int, str], object], *,
-             workers: int, dask: Executor | None, timeout: float | None) -> Iterator[object]:
+             workers: int, dask: Executor | None, timeout: float | None,
+             pool: WorkerPool | None = None) -> Iterator[object]:
     """Yield ``task(replication)`` for each of ``todo`` as it finishes (see the module docstring).
 
     ``failure(replication, message)`` is the outcome of a replication lost with
-    its worker or stopped by ``timeout`` (seconds).
+    its worker or stopped by ``timeout`` (seconds). Local runs use ``pool``
+    (shared by several runs) when given, else worker processes of their own.
     """
     if not todo:
         return
@@ -94,9 +96,9 @@ def outcomes(task: Callable, todo: list[int], failure: Callable[[int, str], obje
         return
     with _interrupt_flags() as stop:
         if dask is None:
-            pool = WorkerPool(task, workers, failure, timeout)
+            pool = pool or WorkerPool(task, workers, failure, timeout)
             try:
-                yield from pool.outcomes(todo, stop)
+                yield from pool.outcomes(todo, stop, task, timeout)
             except PoolError as error:
                 raise ExecutorError(str(error)) from None
         else:

@@ -11,6 +11,11 @@ processes and always knows which replication a worker holds, so
 - stopping (see :class:`Stop`) lets running replications finish and starts no
   new one, and cancelling kills the running ones.
 
+Used as a context manager, the pool keeps its idle workers from one call of
+:meth:`WorkerPool.outcomes` to the next, so the runs of a sweep or a
+comparison share one set of processes (each costs about a second to start and
+import the model); each worker is sent a run's task once, then only numbers.
+
 Workers ignore Ctrl-C from the moment they start (the parent decides what an
 interrupt means) and never outlive the parent: on Linux the kernel kills them
 when it dies (``PR_SET_PDEATHSIG``), elsewhere a thread watches the parent.
@@ -76,6 +81,7 @@ class _Worker:
     ready: bool = False
     replication: int | None = None
     started: float = 0.0
+    task: Callable | None = None
 
 
 class WorkerPool:
@@ -85,30 +91,47 @@ class WorkerPool:
     replication whose worker died or ran out of time.
     """
 
-    def __init__(self, task: Callable, workers: int, failure: Callable[[int, str], object],
-                 timeout: float | None = None):
+    def __init__(self, task: Callable | None, workers: int,
+                 failure: Callable[[int, str], object], timeout: float | None = None):
         self.task = task
         self.workers = workers
         self.failure = failure
         self.timeout = timeout
+        self.starts = 0
+        """Worker processes started so far (replacements of dead ones included)."""
         self._context = multiprocessing.get_context("spawn")
+        self._kept: list[_Worker] | None = None
 
-    def outcomes(self, todo: list[int], stop: Stop) -> Iterator[object]:
-        """Yield each replication's outcome as it finishes; raise KeyboardInterrupt if stopped."""
+    def __enter__(self) -> WorkerPool:
+        self._kept = []
+        return self
+
+    def __exit__(self, *exc) -> None:
+        kept, self._kept = self._kept or [], None
+        for worker in kept:
+            _kill(worker)
+
+    def outcomes(self, todo: list[int], stop: Stop, task: Callable | None = None,
+                 timeout: float | None = None) -> Iterator[object]:
+        """Yield each replication's outcome as it finishes; raise KeyboardInterrupt if stopped.
+
+        ``task`` and ``timeout`` default to the pool's own.
+        """
+        task = task or self.task
+        timeout = self.timeout if timeout is None else timeout
         queue = deque(todo)
-        pool: list[_Worker] = []
+        pool = self._take(task, min(self.workers, len(queue)))
         deaths = 0
         try:
-            pool.extend(self._start() for _ in range(min(self.workers, len(queue))))
             while queue or any(w.replication is not None for w in pool):
                 if stop.cancelling.is_set():
                     break
                 if stop.stopping.is_set():
                     queue.clear()
                     stop.notice(sum(w.replication is not None for w in pool))
-                self._dispatch(pool, queue)
+                self._dispatch(pool, queue, task)
                 ready = wait([w.conn for w in pool] + [w.process.sentinel for w in pool],
-                             timeout=self._wait_time(pool))
+                             timeout=_wait_time(pool, timeout))
                 for worker in list(pool):
                     outcome, dead = self._collect(worker, ready)
                     if outcome is not None:
@@ -119,46 +142,61 @@ class WorkerPool:
                         if deaths >= STARTUP_DEATHS and not any(w.ready for w in pool):
                             raise PoolError(_startup_message(worker.process.exitcode))
                         if queue:
-                            pool.append(self._start())
-                for worker in self._overdue(pool):
+                            pool.append(self._start(task))
+                for worker in _overdue(pool, timeout):
                     pool.remove(worker)
                     _kill(worker)
                     yield self.failure(worker.replication,
-                                       f"TimeoutError: ran longer than {self.timeout:g} s "
+                                       f"TimeoutError: ran longer than {timeout:g} s "
                                        "(the time limit of a replication)")
                     if queue:
-                        pool.append(self._start())
+                        pool.append(self._start(task))
             if stop.stopping.is_set():
                 raise KeyboardInterrupt
         finally:
-            for worker in pool:
+            self._release(pool, stop)
+
+    def _take(self, task: Callable, count: int) -> list[_Worker]:
+        """``count`` workers: kept ones first (alive), then new ones."""
+        pool = []
+        while self._kept and len(pool) < count:
+            worker = self._kept.pop()
+            if worker.process.is_alive():
+                pool.append(worker)
+            else:
+                _kill(worker)
+        pool.extend(self._start(task) for _ in range(count - len(pool)))
+        return pool
+
+    def _release(self, pool: list[_Worker], stop: Stop) -> None:
+        """Keep idle workers for the next call (inside ``with``); end the others."""
+        for worker in pool:
+            idle = worker.replication is None and worker.process.is_alive()
+            if self._kept is not None and idle and not stop.stopping.is_set():
+                self._kept.append(worker)
+            else:
                 _kill(worker)
 
-    def _start(self) -> _Worker:
+    def _start(self, task: Callable) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, self.task, os.getpid()),
+        process = self._context.Process(target=_serve, args=(child, task, os.getpid()),
                                         daemon=True)
         with _interrupts_held():
             process.start()
+        self.starts += 1
         child.close()
-        return _Worker(process, parent)
+        return _Worker(process, parent, task=task)
 
-    def _dispatch(self, pool: list[_Worker], queue: deque) -> None:
+    def _dispatch(self, pool: list[_Worker], queue: deque, task: Callable) -> None:
         for worker in pool:
             if worker.ready and worker.replication is None and queue:
                 worker.replication = queue.popleft()
                 worker.started = time.monotonic()
                 with contextlib.suppress(OSError):  # a dead worker: its sentinel tells the loop
-                    worker.conn.send(worker.replication)
-
-    def _wait_time(self, pool: list[_Worker]) -> float:
-        if self.timeout is None:
-            return POLL
-        running = [w.started for w in pool if w.replication is not None]
-        if not running:
-            return POLL
-        left = min(running) + self.timeout - time.monotonic()
-        return max(0.0, min(POLL, left))
+                    if worker.task is not task:  # a kept worker, last used by another run
+                        worker.conn.send(("task", task))
+                        worker.task = task
+                    worker.conn.send(("run", worker.replication))
 
     def _collect(self, worker: _Worker, ready: list) -> tuple[object | None, bool]:
         """The outcome ``worker`` sent (if any) and whether it has died."""
@@ -183,12 +221,23 @@ class WorkerPool:
             return None, True
         return self.failure(lost, f"WorkerDied: {_death(worker.process.exitcode)}"), True
 
-    def _overdue(self, pool: list[_Worker]) -> list[_Worker]:
-        if self.timeout is None:
-            return []
-        now = time.monotonic()
-        return [w for w in pool
-                if w.replication is not None and now - w.started > self.timeout]
+
+
+def _wait_time(pool: list[_Worker], timeout: float | None) -> float:
+    if timeout is None:
+        return POLL
+    running = [w.started for w in pool if w.replication is not None]
+    if not running:
+        return POLL
+    left = min(running) + timeout - time.monotonic()
+    return max(0.0, min(POLL, left))
+
+
+def _overdue(pool: list[_Worker], timeout: float | None) -> list[_Worker]:
+    if timeout is None:
+        return []
+    now = time.monotonic()
+    return [w for w in pool if w.replication is not None and now - w.started > timeout]
 
 
 def _kill(worker: _Worker) -> None:
@@ -231,17 +280,24 @@ def _interrupts_held():
 
 
 def _serve(conn, task: Callable, parent: int) -> None:
-    """A worker's life: announce itself, then run replications until told to stop."""
+    """A worker's life: announce itself, then run replications until told to stop.
+
+    It receives ``("run", replication)``, or ``("task", task)`` when a kept
+    worker moves on to another run.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with_parent(parent)
     conn.send(("ready", None))
     while True:
         try:
-            replication = conn.recv()
+            kind, payload = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(("done", task(replication)))
+        if kind == "task":
+            task = payload
+        else:
+            conn.send(("done", task(payload)))
 
 
 def _die_with_parent(parent: int) -> None:

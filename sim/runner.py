@@ -25,7 +25,7 @@ import functools
 import math
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +33,7 @@ import pandas as pd
 from sim.engine import replication_seed
 from sim.executors import ExecutorError, connect, outcomes
 from sim.models import get_model
+from sim.pool import WorkerPool
 from sim.results import (
     Bundle,
     BundleError,
@@ -45,7 +46,7 @@ from sim.scenario import MAX_REPLICATIONS, Scenario, load_scenario, validate
 from sim.version import __version__
 
 __all__ = ["ExecutorError", "Outcome", "RunFailed", "RunInterrupted", "resume", "run",
-           "run_replication"]
+           "run_replication", "worker_pool"]
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` each time a replication finishes."""
@@ -74,6 +75,18 @@ def run_replication(scenario: Scenario, seed: int, replication: int, events: boo
         return Outcome(replication, None, traceback.format_exc())
 
 
+@contextlib.contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[WorkerPool]:
+    """One set of local worker processes for several runs (``run(..., pool=...)``).
+
+    A sweep's points or a comparison's scenarios then start ``workers``
+    processes (default: the number of cores) once instead of once per run;
+    results are the same either way. The workers end with the ``with`` block.
+    """
+    with WorkerPool(None, workers or os.cpu_count() or 1, _lost) as pool:
+        yield pool
+
+
 class RunInterrupted(KeyboardInterrupt):
     """The run was interrupted; ``results`` holds what had finished (status ``partial``)."""
 
@@ -96,6 +109,7 @@ def run(
     csv: bool = False,
     timeout: float | None = None,
     progress: Progress | None = None,
+    pool: WorkerPool | None = None,
 ) -> Results:
     """Run the replications of ``scenario`` (a Scenario, a file or a bundled name).
 
@@ -106,7 +120,9 @@ def run(
     Interrupting (Ctrl-C) keeps every finished replication and marks the bundle
     ``partial``; :func:`resume` completes it. A replication that raises, runs
     out of time or loses its worker is recorded as failed and the others go
-    on; when none succeeds, :class:`RunFailed` is raised.
+    on; when none succeeds, :class:`RunFailed` is raised. A local run uses the
+    worker processes of ``pool`` (see :func:`worker_pool`) when given; its
+    size is then the default of ``workers``.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -129,15 +145,15 @@ def run(
     vocabulary = getattr(get_model(scenario.model), "VOCABULARY", None)
     if vocabulary is not None:  # the model's own words (stages, end reasons) travel with its tables
         manifest["vocabulary"] = vocabulary
-    workers = workers or os.cpu_count() or 1
+    workers = workers or (pool.workers if pool else None) or os.cpu_count() or 1
     if out is None:
         with connect(executor, workers, scheduler) as dask:
-            return _execute(scenario, manifest, None, set(), workers, dask, progress)
+            return _execute(scenario, manifest, None, set(), workers, dask, progress, pool)
     bundle = Bundle(Path(out))
     bundle.check_target(force=force)
     with connect(executor, workers, scheduler) as dask, bundle.claim():
         _prepare(bundle, force)
-        return _execute(scenario, manifest, bundle, set(), workers, dask, progress)
+        return _execute(scenario, manifest, bundle, set(), workers, dask, progress, pool)
 
 
 def resume(
@@ -194,7 +210,7 @@ def _rejected_list(rejected: dict[int, str]) -> list[dict]:
     return [{"replication": r, "problem": rejected[r]} for r in sorted(rejected)]
 
 
-def _execute(scenario, manifest, bundle, done, workers, dask, progress) -> Results:
+def _execute(scenario, manifest, bundle, done, workers, dask, progress, pool=None) -> Results:
     seed, total, events = manifest["seed"], manifest["replications"], manifest["events"]
     todo = [i for i in range(total) if i not in done]
     failures: dict[int, str] = {}
@@ -210,7 +226,7 @@ def _execute(scenario, manifest, bundle, done, workers, dask, progress) -> Resul
     interrupted, disk_error = False, None
     task = functools.partial(run_replication, scenario, seed, events=events)
     running = outcomes(task, todo, _lost, workers=workers, dask=dask,
-                       timeout=manifest.get("timeout"))
+                       timeout=manifest.get("timeout"), pool=pool)
     try:
         for outcome in running:
             if outcome.error is not None:

@@ -85,7 +85,7 @@ def test_compare_command_runs_scenarios_with_the_same_seed(dyadsim_analysis, ret
              for name in ("loyal", "fickle")}
     assert seeds == {7}
     assert (tmp_path / "cmp" / "compare.html").exists()
-    assert (tmp_path / "cmp" / "loyal" / "report.html").exists()
+    assert "key_figures" in sim.load_results(tmp_path / "cmp" / "loyal").summary()
 
 
 def test_compare_command_accepts_finished_bundles(dyadsim_here, retention_file, tmp_path):
