@@ -170,3 +170,27 @@ def test_a_complete_run_exits_0_and_names_its_folder(capsys, run_ends):
     code, out, err = call(run_ends(_results("complete")), capsys)
     assert code == 0 and err == ""
     assert out.splitlines()[-1] == "results: b"
+
+
+def test_a_run_with_a_failed_replication_says_how_to_rerun_it_and_resume_does(
+        capsys, small_markov, break_replication, monkeypatch):
+    import analysis.report
+
+    monkeypatch.setattr(analysis.report, "write_report", lambda path: Path(path) / "report.html")
+    folder = small_markov.parent / "b"
+    settings = ["--set", "markov.customers=200", "-w", "1", "-q"]
+    break_replication(1, RuntimeError("the model fell over"))
+    code, out, err = call(["run", small_markov, "-n", "3", "-o", folder, *settings], capsys)
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "replication 1 failed: RuntimeError: the model fell over",
+        f"1 replications failed (tracebacks in {folder / 'manifest.json'}); rerun them with: "
+        f"dyadsim run --resume {folder}"]
+    assert out.splitlines()[0] == ("small: 2 of 3 replications, seed 7; horizon 10 years, "
+                                   "200 customers")
+    break_replication.restore()
+    code, out, err = call(["run", "--resume", folder, "-w", "1", "-q", "--timeout", "30"], capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0].startswith("small: 3 of 3 replications")
+    assert out.splitlines()[-1] == f"results: {folder}"
+    assert sim.load_results(folder).manifest["timeout"] == 30
