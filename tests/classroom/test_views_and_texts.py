@@ -183,3 +183,18 @@ def test_registering_the_commands_twice_adds_them_once():
     register(app)
     register(app)
     assert sorted(command.name for command in app.registered_commands) == ["app", "lessons"]
+
+
+def test_a_story_retells_a_relationship_of_the_replication_asked_for(tiny_ensemble):
+    from classroom.ensemble import story
+
+    values = dict(control_values(sim.load_scenario("baseline")), **TINY)
+    scenario = apply_controls("baseline", values)
+    heading, lines = story(scenario, replication=2)
+    assert heading.endswith(", replication 2")
+    buyer, supplier = heading.split()[1], heading.split()[4].rstrip(",")
+    pairs = tiny_ensemble.reference.pairs
+    second = pairs[pairs["replication"] == 2]
+    assert ((second["buyer"] == buyer) & (second["supplier"] == supplier)).any()
+    assert story(scenario, replication=2) == (heading, lines)  # the same seed, the same story
+    assert lines[0].startswith("week ") and lines[-1].startswith("in all:")

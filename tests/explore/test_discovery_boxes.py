@@ -155,3 +155,25 @@ def test_the_discovery_page_says_how_many_points_meet_the_condition_and_lists_th
     assert "alpha" in page and "beta" in page and "quasi-p" in page
     trajectory = pd.read_csv(tmp_path / "d" / "trajectory.csv")
     assert trajectory.loc[trajectory["chosen"], "step"].tolist() == [found.chosen]
+
+
+@pytest.mark.slow
+def test_discover_on_a_real_sweep_finds_low_discounting_and_high_margins(tmp_path, capsys,
+                                                                         monkeypatch):
+    from sim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    for arguments in (["sweep", "markov_retention", "--set", "markov.customers=200",
+                       "--vary", "markov.discount_rate=0.05,0.15,0.3",
+                       "--vary", "markov.reward[0]=50,100,150", "-n", "1", "-w", "1",
+                       "-o", "sw", "-q"],
+                      ["discover", "sw", "--where", "customer_value > 400"]):
+        with pytest.raises(SystemExit) as stop:
+            main(arguments)
+        assert stop.value.code == 0, capsys.readouterr().err
+    boxes = pd.read_csv(tmp_path / "sw" / "discover-customer_value" / "boxes.csv")
+    first = boxes[boxes["box"] == 1].set_index("parameter")
+    # m (1 + d) / (1 + d - r) > 400 at r = 0.8 needs a margin of 100 or more and d <= 0.15
+    assert first.loc["markov.discount_rate", "high"] < 0.15
+    assert first.loc["markov.reward[0]", "low"] > 50
+    assert "3 of 9 points" in capsys.readouterr().out
