@@ -110,6 +110,9 @@ def compare(sources: Sequence[Source], names: Sequence[str] | None = None,
         for metric in common:
             if paired:
                 first, second = reference.loc[shared, metric], table.loc[shared, metric]
+                # both means over the replications the paired difference uses
+                both = first.notna() & second.notna()
+                first, second = first[both], second[both]
             else:
                 first, second = reference[metric], table[metric]
             difference, low, high = stats.bootstrap_difference(first, second, confidence,
