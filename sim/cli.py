@@ -4,6 +4,9 @@ Exit codes: 0 ok, 1 a replication failed or an internal error, 2 bad input
 (scenario, arguments), 130 interrupted. Bad input is reported in one line per
 problem, never with a traceback.
 
+The console script enters through :mod:`sim.cli_start`, which makes Ctrl-C a
+one-line exit while this module is still being imported.
+
 The commands live in the modules of :data:`COMMAND_MODULES`, each with a
 ``register(app)`` function; adding a command module is one more line there.
 The command modules share :mod:`sim.cli_common` and never import this module,
@@ -13,6 +16,7 @@ so the command-line modules form a tree with this one at its root.
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 from typing import Annotated
 
@@ -68,11 +72,18 @@ def _options(
     """Simulate business-to-business relationships through their lifecycle."""
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``dyadsim`` console script."""
+def main(argv: list[str] | None = None, *, sigint=None) -> None:
+    """Run the ``dyadsim`` command with ``argv`` (default: the process's) and exit.
+
+    ``sigint``, when given, is the Ctrl-C handler put in place once this
+    function catches interrupts (the console script, :mod:`sim.cli_start`,
+    holds Ctrl-C until then).
+    """
     command = typer.main.get_command(app)
     try:
-        code = command.main(args=argv, prog_name="dyadsim", standalone_mode=False)
+        if sigint is not None:
+            signal.signal(signal.SIGINT, sigint)
+        code = _invoke(command, argv)
     except click_errors.NoArgsIsHelpError as stop:
         echo(stop.ctx.get_help())
         code = 0
@@ -103,6 +114,16 @@ def main(argv: list[str] | None = None) -> None:
         err.print("interrupted")
         code = 130
     sys.exit(code or 0)
+
+
+def _invoke(command, argv: list[str] | None):
+    """Parse ``argv`` and run its command, letting every exception through to :func:`main`.
+
+    (Typer's own ``main`` would turn a Ctrl-C into a silent exit 130.)
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    with command.make_context("dyadsim", args) as context:
+        return command.invoke(context)
 
 
 for _module in COMMAND_MODULES:

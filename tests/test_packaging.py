@@ -31,4 +31,4 @@ def test_a_built_wheel_carries_the_scenarios_and_the_console_script(tmp_path):
     for module in ("sim/models/markov.py", "analysis/__init__.py", "reproduce/__init__.py"):
         assert module in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "dyadsim = sim.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "dyadsim = sim.cli_start:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
