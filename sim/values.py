@@ -23,7 +23,7 @@ from typing import ClassVar
 
 import yaml
 
-__all__ = ["CoreSchemaLoader", "read_value"]
+__all__ = ["CoreSchemaLoader", "read_value", "use_core_schema"]
 
 _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(
@@ -37,7 +37,7 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 class CoreSchemaLoader(yaml.SafeLoader):
     """A safe loader that resolves plain scalars by the YAML 1.2 core schema only."""
 
-    # An own table, so PyYAML's YAML 1.1 resolvers (inherited otherwise) never apply.
+    # An own table (see use_core_schema), so PyYAML's YAML 1.1 resolvers never apply.
     yaml_implicit_resolvers: ClassVar[dict] = {}
 
     def construct_mapping(self, node, deep=False):
@@ -53,15 +53,6 @@ class CoreSchemaLoader(yaml.SafeLoader):
                 if isinstance(key, str | int | float | bool):
                     seen.add(key)
         return super().construct_mapping(node, deep=deep)
-
-
-for _tag, _pattern, _starts in (
-    ("tag:yaml.org,2002:bool", _BOOL, "tTfF"),
-    ("tag:yaml.org,2002:int", _INT, "-+0123456789"),
-    ("tag:yaml.org,2002:float", _FLOAT, "-+.0123456789"),
-    ("tag:yaml.org,2002:null", _NULL, [*"~nN", ""]),  # "" is how PyYAML files the empty scalar
-):
-    CoreSchemaLoader.add_implicit_resolver(_tag, _pattern, list(_starts))
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
@@ -98,9 +89,27 @@ def _construct_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
     return text.lower() == "true"
 
 
-CoreSchemaLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-CoreSchemaLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-CoreSchemaLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+def use_core_schema(loader: type) -> type:
+    """Make ``loader`` (a safe loader class) read plain scalars by the YAML 1.2 core schema only.
+
+    Its own table of implicit resolvers replaces PyYAML's YAML 1.1 one; the
+    scenario files (:mod:`sim.yamlsource`) and command-line values share it.
+    """
+    loader.yaml_implicit_resolvers = {}
+    for tag, pattern, starts in (
+        ("tag:yaml.org,2002:bool", _BOOL, "tTfF"),
+        ("tag:yaml.org,2002:int", _INT, "-+0123456789"),
+        ("tag:yaml.org,2002:float", _FLOAT, "-+.0123456789"),
+        ("tag:yaml.org,2002:null", _NULL, [*"~nN", ""]),  # "" files the empty scalar
+    ):
+        loader.add_implicit_resolver(tag, pattern, list(starts))
+    loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+    return loader
+
+
+use_core_schema(CoreSchemaLoader)
 
 
 def read_value(text: str) -> object:

@@ -1,7 +1,9 @@
 """Reading YAML scenario files while remembering where every value came from.
 
 Loading uses ``yaml.SafeLoader`` semantics only: plain mappings, lists and
-scalars, never Python objects. Each value's position is kept in a
+scalars, never Python objects; plain values are read by the YAML 1.2 core
+schema, as on the command line (:mod:`sim.values`: ``010`` is ten, ``4:16``
+and ``yes`` are text). Each value's position is kept in a
 :class:`SourceMap` (path -> file and line), so a validation problem deep in a
 list or nested mapping can be reported at the line of the offending node.
 
@@ -13,12 +15,16 @@ never inside its own anchor. Each of these is a one-line problem.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from sim.values import use_core_schema
 
 Path_ = tuple[str | int, ...]
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
@@ -173,6 +179,18 @@ def read_text(path: Path) -> str:
         raise ScenarioError([Problem(name, line, "", "cannot read file: not UTF-8 text")]) from None
 
 
+def _core(loader: type) -> type:
+    """``loader`` reading plain values as the command line does (:mod:`sim.values`), and ``<<``."""
+    use_core_schema(loader)
+    loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+    return loader
+
+
+@functools.cache
+def _fast_loader(libyaml: type) -> type:
+    return _core(type("_FastLoader", (libyaml,), {}))
+
+
 def _compose_with(text: str) -> yaml.SafeLoader:
     """A safe loader for ``text``: libyaml's when installed (fast), else the Python one.
 
@@ -190,7 +208,7 @@ def _compose_with(text: str) -> yaml.SafeLoader:
                     None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
-    return fast(text)
+    return _fast_loader(fast)(text)
 
 
 class _Loader(yaml.SafeLoader):
@@ -208,6 +226,9 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+_core(_Loader)
 
 
 class _Builder:

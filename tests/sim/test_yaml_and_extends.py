@@ -113,6 +113,13 @@ def test_what_a_file_cannot_hold_is_one_problem_at_its_line(write_yaml, text, pr
     assert problem_of(load_yaml, path).startswith(f"{path}{problem}")
 
 
+def test_a_count_written_as_a_clock_time_in_a_file_is_an_error_not_256(write_yaml,
+                                                                         small_markov):
+    path = write_yaml("clock.yaml", "extends: small.yaml\nmarkov:\n  customers: 4:16\n")
+    assert problem_of(load_scenario, path).startswith(
+        f"{path}:3: markov.customers: must be a valid integer")
+
+
 def test_numeric_keys_are_read_as_names(write_yaml):
     data, _ = load_yaml(write_yaml("k.yaml", "1: a\n2.5: b\ntrue: c\n"))
     assert data == {"1": "a", "2.5": "b", "True": "c"}
