@@ -3,8 +3,9 @@
 Incumbent suppliers are called ``S1`` .. ``Sn`` in the order they are drawn
 (``n`` is ``suppliers.count`` or the length of ``supplier_list``); entrants are
 ``E1``, ``E2``, ... in order of entry. A name that no run of the scenario can
-have is a validation error. With random entry (``entry.rate > 0``) the number
-of entrants is not known beforehand, so any ``E<k>`` is accepted here and the
+have is a validation error, and so is a name given twice (its figures would
+be counted twice). With random entry (``entry.rate > 0``) the number of
+entrants is not known beforehand, so any ``E<k>`` is accepted here and the
 analysis says when no table shows it.
 """
 
@@ -47,11 +48,15 @@ def _problem(scenario: Scenario, name: str, limits: dict[str, int | None]) -> st
 
 
 def focal_problems(scenario: Scenario, source: SourceMap) -> list[Problem]:
-    """A problem for each focal name no run of ``scenario`` can have."""
+    """A problem for each focal name no run of ``scenario`` can have, or named twice."""
     problems = []
     limits = _largest(scenario) if scenario.model == "lifecycle" else {}
+    first: dict[str, int] = {}
     for index, name in enumerate(scenario.focal or ()):
         message = _problem(scenario, name, limits)
+        if message is None and name in first:
+            message = f"{echo(name)} is named twice (first as focal[{first[name]}])"
+        first.setdefault(name, index)
         if message is not None:
             path = ("focal", index)
             file, line = source.locate(path)
