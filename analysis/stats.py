@@ -62,12 +62,14 @@ def bootstrap_interval(values, confidence: float = 0.95, statistic=np.mean) -> t
 
     NaN values are dropped. With fewer than :data:`MIN_SAMPLE` values the
     interval is ``(nan, nan)`` (resampling two values cannot say how uncertain
-    their mean is); when every value is equal it is that value on both sides.
+    their mean is); when every value is equal it is their mean on both sides.
     """
     sample = np.asarray(values, dtype=float)
     sample = sample[np.isfinite(sample)]
     if sample.size >= 2 and np.ptp(sample) == 0:
-        return (float(sample[0]), float(sample[0]))
+        # the mean, which rounding can put an ulp off the value: the point is the mean shown
+        value = float(sample.mean())
+        return (value, value)
     if sample.size < MIN_SAMPLE:
         return (float("nan"), float("nan"))
     return _bootstrap((sample,), lambda x, axis: statistic(x, axis=axis), confidence, paired=False)

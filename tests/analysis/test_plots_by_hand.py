@@ -179,3 +179,43 @@ def test_markov_figures_take_the_captions_written_for_customers():
     assert drawn["survival"].caption == plots.MARKOV_CAPTIONS["survival"]
     assert drawn["value"].caption == plots.CAPTIONS["value"][1]
     assert drawn["survival"].title == "How long customers stay"
+
+
+def test_end_reasons_stack_each_stages_endings_per_replication_with_the_total_beside():
+    pairs = PAIRS.assign(end_stage=["early", "long_term", "development", "early", "early",
+                                    "pre"],
+                         end_reason=["distance", None, "competitor", "competitor", "distance",
+                                     "distance"])
+    ax = plots.plot_end_reasons(lifecycle(pairs)).axes[0]
+    # two replications: early 2 distance + 1 competitor, development 1, pre 1 (censored: none)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["development", "early",
+                                                          "pre-relationship"]
+    assert [t.get_text() for t in ax.texts] == ["0.5", "1.5", "0.5"]
+    widths = {patch.get_label(): [] for patch in ax.containers}
+    for container in ax.containers:
+        widths[container.get_label()] = [bar.get_width() for bar in container]
+    assert widths == {"distance": [0.0, 1.0, 0.5], "competitor": [0.5, 0.5, 0.0]}
+
+
+def test_occupancy_draws_the_median_of_each_stage_over_time():
+    series = pd.DataFrame({"replication": [0, 1, 2] * 2, "time": [0.0] * 3 + [4.0] * 3,
+                           "n_pre": [1, 3, 8, 2, 2, 2], "n_early": [0, 0, 0, 5, 7, 6],
+                           "n_buyers": 40})
+    figure = plots.plot_occupancy(lifecycle(PAIRS, series))
+    ax = figure.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["pre-relationship", "early"]
+    assert list(ax.lines[0].get_ydata()) == [3.0, 2.0]
+    assert list(ax.lines[1].get_ydata()) == [0.0, 6.0]
+    assert ax.get_ylabel() == "pairs per replication"
+
+
+def test_attitudes_are_bars_by_stage_for_each_variable_the_bundle_has():
+    series = pd.DataFrame({"replication": [0, 1, 2], "trust_early": [0.4, 0.5, 0.6],
+                           "trust_development": [0.7, 0.7, 0.7],
+                           "satisfaction_early": [0.5, 0.5, 0.5]})
+    ax = plots.plot_attitudes(lifecycle(PAIRS, series)).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["early", "development"]
+    bars = {c.get_label(): [bar.get_height() for bar in c] for c in ax.containers
+            if hasattr(c, "patches")}
+    assert bars["trust"] == pytest.approx([0.5, 0.7])
+    assert bars["satisfaction"][0] == pytest.approx(0.5) and np.isnan(bars["satisfaction"][1])

@@ -196,3 +196,10 @@ def test_a_pooled_interval_over_30_replications_covers_the_true_rate_about_95_ti
     # a percentile bootstrap of few replications runs narrow (about 93% here, 88% with 10
     # replications): allow three standard errors
     assert covered / trials >= 0.95 - 3 * math.sqrt(0.95 * 0.05 / trials)
+
+
+def test_the_interval_of_identical_values_sits_exactly_on_their_mean():
+    # 0.7 three times averages to 0.6999999999999998: the point interval must be that mean,
+    # or an error bar from the mean to its interval comes out a hair below zero
+    summary = stats.mean_with_interval([0.7, 0.7, 0.7])
+    assert summary["low"] == summary["mean"] == summary["high"]
