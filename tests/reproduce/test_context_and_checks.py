@@ -270,3 +270,19 @@ def test_run_checks_refuses_an_unknown_name_before_running_any(two_fake_reproduc
     with pytest.raises(ValueError, match="unknown reproduction 'typo'"):
         run_checks(["always-passes", "typo"], Settings())
     assert two_fake_reproductions == []
+
+
+def test_a_cached_run_of_a_fast_model_is_made_in_this_process(monkeypatch, stub_load, tmp_path):
+    import sim
+
+    seen = []
+
+    def fake_run(scenario, replications, seed, *, workers, events):
+        seen.append(workers)
+        return scenario
+
+    monkeypatch.setattr(sim, "run", fake_run)
+    context = Context(Settings(workers=4, figures=tmp_path))
+    context.run("markov_retention", replications=6, seed=1, parallel=False)
+    context.run("baseline", replications=6, seed=1)
+    assert seen == [1, 4]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import numpy as np
 import pandas as pd
 import pytest
-from stub_runs import HORIZON, StubContext, pair_rows, results
+from stub_runs import HORIZON, StubContext, manifest, pair_rows, results
 
 from reproduce import (
     alternatives_conditional_development,
@@ -156,6 +157,27 @@ def test_the_note_places_the_peak_against_the_buyers_trial_periods(tmp_path):
                       r"(lies before|lies after|holds) that range", check.notes[1])
     assert abs(int(found[1]) - low) <= 2 and abs(int(found[2]) - high) <= 2
     assert abs(int(found[3]) - 78) <= 1
+
+
+@pytest.mark.parametrize("period, where", [(5.0, "lies after"), (40.0, "holds"),
+                                            (300.0, "lies before")])
+def test_a_fixed_trial_period_is_one_age_placed_against_the_peak(tmp_path, period, where):
+    market = piecewise_market((0.002, 0.02, 0.004))
+    data = manifest("baseline")
+    data["scenario"] = copy.deepcopy(data["scenario"])
+    data["scenario"]["lifecycle"]["relationship"]["trial"]["period"] = period
+    peak = liability_of_adolescence.reproduce(serve(lambda *a: market, tmp_path))
+    bin_from, bin_to = map(int, re.search(r"peak at (\d+)-(\d+) weeks",
+                                          peak.verdicts[0].measured).groups())
+    if where == "holds":  # a period inside the peak's bin
+        period = (bin_from + bin_to) / 2
+        data["scenario"]["lifecycle"]["relationship"]["trial"]["period"] = period
+
+    def make(name, overrides, with_events):
+        return results(market, manifest_data=data)
+    check = liability_of_adolescence.reproduce(StubContext(make, tmp_path))
+    assert check.notes[1] == (f"Buyers let an unconvincing trial supplier go after their trial "
+                              f"period ({period:.0f} weeks); the peak bin {where} that range.")
 
 
 # ---------------------------------------------------------------- trust-and-age

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from stub_runs import StubContext, results
 
-from reproduce import commitment_trust_signs, ford_stage_profile
+from reproduce import commitment_trust_signs, ford_stage_profile, seed_claims
 from reproduce.commitment_trust_signs import _regress
 from reproduce.ford_stage_profile import STAGES, _adaptation_spending, _trend
 from reproduce.framework import CONSISTENCY, REPRODUCTION
@@ -249,3 +249,29 @@ def test_lifecycle_runs_use_twelve_seeds_quick_and_twenty_in_full(tmp_path):
         assert replications(context) == (12 if quick else 20)
         run(context, "neglect", ["a=1"])
         assert context.calls == [("neglect", ("a=1",), 12 if quick else 20, 50000, False)]
+
+
+def test_fords_constructs_are_read_from_the_pairs_columns():
+    pairs = pd.DataFrame({"episodes": [3, 10], "uncertainty": [0.2, 0.1],
+                          "social_distance": [0.8, 0.4], "technological_distance": [0.9, 0.6],
+                          "commitment_buyer": [0.2, 0.6], "commitment_supplier": [0.4, 0.8],
+                          "investment_buyer": [0.0, 30.0], "investment_supplier": [0.0, 50.0]})
+    values = ford_stage_profile._variables(pairs)
+    assert values["commitment"].tolist() == pytest.approx([0.3, 0.7])  # both sides' mean
+    assert values["adaptation"].tolist() == [0.0, 80.0]                  # both sides' sum
+    assert values["experience"].dtype == float and values["social"].tolist() == [0.8, 0.4]
+
+
+def test_stage_sums_and_counts_have_a_cell_for_every_seed_and_stage_even_when_empty():
+    pairs = pd.DataFrame({"replication": [0, 0, 1, 1], "end_stage": ["pre", "early", "early",
+                                                                     "final"]})
+    values = pd.DataFrame({"x": [1.0, 2.0, 4.0, 100.0]}, index=pairs.index)
+    sums, counts = ford_stage_profile._by_replication(pairs, values)
+    assert sums.shape == counts.shape == (2, len(STAGES), 1)
+    assert sums[:, :, 0].tolist() == [[1.0, 2.0, 0.0, 0.0], [0.0, 4.0, 0.0, 0.0]]
+    assert counts[:, :, 0].tolist() == [[1.0, 1.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]]
+
+
+def test_a_share_of_no_pairs_is_undefined_not_zero():
+    assert np.isnan(seed_claims._share(pd.Series([], dtype=bool)))
+    assert seed_claims._share(pd.Series([True, False, False, True])) == 0.5
