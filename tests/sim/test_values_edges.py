@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.scenario import ScenarioError, load_scenario
 from sim.values import read_value
@@ -95,3 +97,29 @@ def test_an_empty_set_value_is_the_empty_text_not_null(small_markov):
         load_scenario(small_markov, ["description=~"])
     [problem] = [str(p) for p in caught.value.problems]
     assert problem == "--set description=~: description: must be a valid string"
+
+
+@settings(max_examples=60)
+@given(st.integers(min_value=-10**30, max_value=10**30))
+def test_every_decimal_integer_reads_as_itself_leading_zeros_and_all(number):
+    assert read_value(str(number)) == number
+    digits = str(abs(number)).zfill(6)
+    assert read_value(("-" if number < 0 else "") + digits) == number
+
+
+@settings(max_examples=60)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_every_float_reads_back_from_its_repr(number):
+    assert read_value(repr(number)) == number
+
+
+@settings(max_examples=60)
+@given(st.from_regex(r"\A[a-z][a-z_]{0,12}\Z"))
+def test_a_plain_word_is_text_unless_it_is_a_core_keyword(word):
+    value = read_value(word)
+    if word in ("true", "false"):
+        assert value is (word == "true")
+    elif word == "null":
+        assert value is None
+    else:
+        assert value == word
