@@ -49,6 +49,10 @@ def test_after_the_first_box_its_points_are_set_aside_and_the_second_region_is_f
     assert set(one.index) == {"a"} and 0.63 <= one.loc["a", "low"] <= 0.75
     assert set(two.index) == {"b"} and 0.85 <= two.loc["b", "low"] <= 0.93
     assert all(box.density >= 0.9 and box.dense_enough for box in found.boxes)
+    # of the peeled boxes dense enough, the one reported keeps the most coverage
+    dense = found.trajectory[found.trajectory["density"] >= 0.9]
+    assert found.trajectory.loc[found.chosen, "coverage"] == dense["coverage"].max()
+    assert found.boxes[0].coverage == pytest.approx(dense["coverage"].max())
     assert found.boxes[0].coverage + found.boxes[1].coverage == pytest.approx(1.0, abs=0.05)
 
 

@@ -108,6 +108,16 @@ def test_below_the_threshold_loyal_buyers_leave_for_a_better_entrant_and_above_t
     assert high == 0.0  # hysteresis: J = 10 for the incumbent against 0 for the entrant
 
 
+def test_an_entrant_that_opens_with_a_stronger_preference_wins_the_loyal_buyers():
+    # incumbent J = profit / gamma = 10; an entrant known better than that from the start
+    # takes the loyal buyers at once, the reverse of the hysteresis above
+    scenario = market(days=400, profits=[1.0], beta=5 * critical_beta(1, GAMMA, 1.0),
+                      entrant={"at": "200 days", "profit": 1.0, "initial_preference": 20.0})
+    summary = summarize(one_replication(scenario, seed=6), scenario)
+    assert summary["switched_to_entrant"] == 1.0
+    assert summary["visit_share"]["entrant"] > 0.45
+
+
 def test_with_full_forgetting_and_a_future_entrant_buyers_still_choose_among_incumbents():
     # gamma = 1 turned the closed entrant's -inf preference into nan after the first day,
     # and from then on every buyer visited seller_1 alone until the entrant opened

@@ -66,6 +66,10 @@ def test_a_deterministic_cycle_books_exactly_its_rewards_for_every_customer():
     assert tables["pairs"]["periods_to_absorption"].isna().all()
     assert tables["timeseries"]["n_s0"].tolist() == [50, 0, 50, 0, 50]
     assert analytic_value(scenario.markov)["s0"] == 7
+    discounted = chain([[0.0, 1.0], [1.0, 0.0]], [1, 2], 0.25, periods=3, customers=50)
+    values = one_replication(discounted)["pairs"]["value"]
+    assert np.allclose(values, 1 + 2 / 1.25 + 1 / 1.25**2)  # each period one factor more
+    assert analytic_value(discounted.markov)["s0"] == pytest.approx(3.24)
 
 
 def test_periods_to_absorption_are_geometric_with_mean_one_over_churn():
