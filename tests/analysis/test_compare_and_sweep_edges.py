@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 from synthetic_bundles import lifecycle_results
 
 from analysis.compare import compare, difference_rows, format_difference, unique_names
-from analysis.sweep import Point, grid, sweep_table
+from analysis.sweep import Point, grid, plot_response, response_figures, sweep_table, write_sweep
 from sim.results import Results
 
 
@@ -152,3 +153,51 @@ def test_a_point_that_was_run_has_each_key_figure_with_its_interval(tmp_path):
     assert first["pair_npv_low"] < first["pair_npv"] < first["pair_npv_high"]
     assert first["bundle"] == str(bundle)
     assert np.isnan(table.iloc[1]["pair_npv"])  # the point not run has no value
+
+
+SWEEP = pd.DataFrame({
+    "point": ["point-001", "point-002", "point-003"], "policy": ["20", "5", "10"],
+    "pair_npv": [30.0, 10.0, 20.0], "pair_npv_low": [25.0, 8.0, 15.0],
+    "pair_npv_high": [35.0, 12.0, 25.0],
+})
+
+
+def test_a_numeric_parameter_is_drawn_in_order_of_its_value():
+    figure = plot_response(SWEEP, "policy", [])
+    line = figure.axes[0].lines[0]
+    assert list(line.get_xdata()) == [5.0, 10.0, 20.0]
+    assert list(line.get_ydata()) == [10.0, 20.0, 30.0]
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == ["mean"]
+    assert figure.legends[0].get_title().get_text() == "whisker: 95% interval"
+
+
+def test_a_parameter_of_words_is_drawn_at_positions_labelled_with_them():
+    table = SWEEP.assign(policy=["keen", "lazy", "keen"])
+    ax = plot_response(table, "policy", []).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["keen", "lazy"]
+    assert sorted(ax.lines[0].get_xdata()) == [0.0, 0.0, 1.0]
+
+
+def test_a_sweep_without_key_figures_has_no_response_figure():
+    assert plot_response(SWEEP[["point", "policy"]], "policy", []) is None
+    assert response_figures(SWEEP[["point", "policy"]], ["policy"]) == []
+
+
+def test_each_varied_parameter_gets_a_response_figure_named_after_its_path():
+    table = SWEEP.assign(**{"lifecycle.policy.rate": ["1", "2", "3"]})
+    drawn = response_figures(table, ["policy", "lifecycle.policy.rate"])
+    assert [plot.name for plot in drawn] == ["response_policy", "response_lifecycle_policy_rate"]
+    assert "one line per value of lifecycle.policy.rate" in drawn[0].caption
+
+
+def test_a_sweep_page_lists_each_point_with_its_figures_and_intervals(tmp_path):
+    bundles = [lifecycle_results(3, seed=s, path=tmp_path / f"point-00{s}") for s in (1, 2)]
+    points = [Point(s, {"policy": value}, tmp_path / f"point-00{s}")
+              for s, value in ((1, "5"), (2, "10"))]
+    page = write_sweep(points, tmp_path / "sweep", scenario=bundles[0])
+    index = pd.read_csv(tmp_path / "sweep" / "index.csv")
+    assert index["point"].tolist() == ["point-001", "point-002"]
+    assert index["policy"].tolist() == [5, 10]
+    html = page.read_text(encoding="utf-8")
+    assert "synthetic: 2 points varying policy; 3 replications each, seed 1" in html
+    assert (tmp_path / "sweep" / "plots" / "response_policy.png").is_file()
