@@ -229,3 +229,32 @@ def test_the_box_table_has_a_row_per_restricted_parameter_of_each_box():
     assert table.loc[2, "coverage"] == 0.05 and table.loc[0, "mass"] == 0.19
     empty = box_table(Discovery(Condition("y", ">", 5.0), 100, 20, [], pd.DataFrame(), 0, {}))
     assert empty.empty and list(empty.columns) == list(table.columns)
+
+
+def test_discover_notes_in_one_line_when_no_box_is_dense_enough(tmp_path, capsys):
+    rng = np.random.default_rng(8)
+    count = 300
+    pd.DataFrame({
+        "point": [f"point-{i:03d}" for i in range(count)],
+        "lifecycle.policy.adaptation_hurdle": rng.random(count),
+        "bundle": ["b"] * count, "reached_final": rng.random(count) < 0.3,
+    }).astype({"reached_final": float}).to_csv(tmp_path / "index.csv", index=False)
+    assert dyadsim("discover", tmp_path, "--where", "reached_final > 0.5") == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "asked 80%" in notes[0] and "lower --density" in notes[0]
+    boxes = pd.read_csv(tmp_path / "discover-reached_final" / "boxes.csv")
+    assert set(boxes["box"]) == {1} and boxes["density"].iloc[0] < 0.8
+
+
+def test_the_discovery_page_shows_the_smaller_quasi_p_value_of_each_restriction(tmp_path):
+    from explore.report import write_discovery
+
+    limits = pd.DataFrame({"parameter": ["a"], "name": ["alpha"], "low": [0.6], "high": [1.0],
+                           "qp_low": [3.14e-9], "qp_high": [0.02]})
+    trajectory = pd.DataFrame({"coverage": [1.0, 0.9], "density": [0.2, 0.95],
+                               "res_dim": [0, 1], "mass": [1.0, 0.2]})
+    found = Discovery(Condition("y", ">", 5.0), 100, 20, [Box(1, 0.9, 0.95, 0.19, limits)],
+                      trajectory, 1, {"a": "alpha"})
+    page = write_discovery(found, tmp_path / "d").read_text()
+    assert "<td>3.1e-09</td>" in page and "0.02" not in page
+    assert "20 of 100 points meet y &gt; 5" in page and "<td>90%</td>" in page
