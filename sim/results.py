@@ -372,7 +372,10 @@ class Bundle:
         if "pairs" not in tables or "timeseries" not in tables:
             raise BundleError(f"{self.path} has no combined tables yet; resume the run first")
         summary_file = self.path / "summary.json"
-        summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
+        try:
+            summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
+        except (ValueError, OSError) as error:  # JSON or UTF-8 damage, or no longer a file
+            raise BundleError(f"{summary_file}: unreadable ({type(error).__name__})") from None
         return Results(manifest, tables["pairs"], tables["timeseries"], tables.get("events"),
                        summary, self.path)
 

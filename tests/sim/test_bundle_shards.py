@@ -201,6 +201,20 @@ def test_loading_names_a_damaged_table_and_a_missing_summary_is_empty(bundle):
         bundle.load()
 
 
+@pytest.mark.parametrize(("damage", "error"), [
+    (lambda file: file.write_text("{half"), "JSONDecodeError"),
+    (lambda file: file.write_bytes(b"\xff\xfe{}"), "UnicodeDecodeError"),
+    (lambda file: file.mkdir(), "IsADirectoryError"),
+])
+def test_a_damaged_summary_is_one_line_naming_it(bundle, damage, error):
+    bundle.write_manifest(MANIFEST)
+    bundle.write_tables(tables(0))
+    damage(bundle.path / "summary.json")
+    with pytest.raises(BundleError) as caught:
+        bundle.load()
+    assert str(caught.value) == f"{bundle.path / 'summary.json'}: unreadable ({error})"
+
+
 # ---------------------------------------------------------------- names and messages
 
 

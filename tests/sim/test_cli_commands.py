@@ -193,6 +193,17 @@ def test_a_run_without_out_moves_past_a_file_in_the_way_and_prints_where(ran):
     assert (folder / "results" / "small").read_text() == "a file in the way"
 
 
+def test_report_of_a_bundle_with_a_damaged_summary_is_one_line(ran, capsys, tmp_path):
+    import shutil
+
+    _, folder = ran
+    copy = tmp_path / "copy"
+    shutil.copytree(folder / "results" / "small-2", copy)
+    (copy / "summary.json").write_text("{")
+    assert one_error(["report", copy], capsys) == (
+        f"dyadsim: {copy / 'summary.json'}: unreadable (JSONDecodeError)")
+
+
 def test_the_run_header_gives_the_horizon_in_years_or_weeks_and_the_market():
     manifest = {"scenario": {"name": "x", "horizon": 104.0, "model": "markov",
                              "markov": {"customers": 50}}, "done": 3, "replications": 4,
