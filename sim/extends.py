@@ -85,9 +85,10 @@ def _parent(path: Path, name: object, line: int | None, roots, anywhere: bool) -
         raise problem("must be a bundled scenario name or the path of a local YAML file")
     relative = path.parent / name
     allowed = anywhere or any(relative.resolve().is_relative_to(root) for root in roots)
-    if relative.exists() and allowed:
-        return relative
     bundled = _bundled(name)
+    # a folder of that name (results kept beside the file, say) is no scenario to build on
+    if relative.exists() and allowed and not (relative.is_dir() and bundled is not None):
+        return relative
     if bundled is not None:
         return bundled
     if relative.exists() or Path(name).is_absolute():

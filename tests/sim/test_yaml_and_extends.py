@@ -264,6 +264,15 @@ def test_a_bundled_scenario_is_found_by_its_name_with_or_without_a_suffix(write_
     assert load_scenario(child).markov.states == ["customer", "lost"]
 
 
+def test_a_folder_named_like_a_bundled_scenario_does_not_hide_it(write_yaml, tmp_path):
+    (tmp_path / "markov_retention").mkdir()
+    child = write_yaml("mine.yaml", "extends: markov_retention\nname: mine\n")
+    assert load_scenario(child).markov.states == ["customer", "lost"]
+    (tmp_path / "notes").mkdir()
+    other = write_yaml("other.yaml", "extends: notes\nname: other\n")
+    assert problem_of(load_with_extends, other) == f"{tmp_path / 'notes'}: cannot read: a folder"
+
+
 def test_a_path_of_several_parts_is_never_taken_for_a_bundled_name(write_yaml):
     child = write_yaml("mine.yaml", "extends: sub/markov_retention\nname: mine\n")
     assert "no such file or bundled scenario: 'sub/markov_retention'" in problem_of(
