@@ -245,3 +245,28 @@ def test_calibration_uses_every_pair_when_too_few_have_ended():
                           "censored": [False, True, True, True]})
     _, summary = tables.calibration(pairs, bins=2)
     assert summary["pairs"] == 4 and summary["bias"] == pytest.approx(1.0)
+
+
+def test_a_figure_shown_only_with_entrants_shows_when_the_bundle_cannot_tell():
+    entrant_share = metric_info("entrant_share")
+    assert entrant_share.applies(lifecycle(LOSSES))  # no entrant column: nothing to go by
+    assert not entrant_share.applies(lifecycle(ENTRY.assign(entrant=False)))
+    assert entrant_share.applies(lifecycle(ENTRY.assign(entrant=[True, None])))  # a gap is False
+    focal = metric_info("focal_portfolio_npv")
+    assert focal.applies(lifecycle(ENTRY.assign(entrant=False), focal=["S"]))
+
+
+def test_the_metrics_table_is_indexed_by_replication_in_order():
+    shuffled = LOSSES.iloc[::-1].assign(replication=lambda p: p["replication"] + 3)
+    table = replication_metrics(lifecycle(shuffled))
+    assert table.index.name == "replication" and table.index.tolist() == [3, 4]
+
+
+def test_a_lower_confidence_gives_a_narrower_interval_around_the_same_mean():
+    rng = np.random.default_rng(4)
+    pairs = pd.DataFrame({"replication": np.repeat(np.arange(12), 5),
+                          "npv": rng.normal(100.0, 20.0, 60)})
+    wide = key_figures(lifecycle(pairs)).set_index("metric").loc["pair_npv"]
+    narrow = key_figures(lifecycle(pairs), confidence=0.5).set_index("metric").loc["pair_npv"]
+    assert narrow["value"] == wide["value"]
+    assert wide["low"] < narrow["low"] < narrow["value"] < narrow["high"] < wide["high"]
