@@ -41,11 +41,17 @@ RESPONSE_PANELS = ("reached_long_term", "mean_duration", "portfolio_npv", "pair_
 
 @dataclass
 class Point:
-    """One point of the grid: its number, the values set and (once run) its bundle."""
+    """One point of the grid: its number, the values set and (once run) its bundle.
+
+    ``figures`` are the bundle's key figures as ``summary.json`` holds them
+    (name -> value, low, high ...), when already computed at the sweep's
+    confidence; otherwise :func:`sweep_table` computes them.
+    """
 
     index: int
     settings: dict[str, str]
     bundle: Path | None = None
+    figures: dict[str, dict] | None = None
 
     @property
     def name(self) -> str:
@@ -125,11 +131,14 @@ def sweep_table(points: Sequence[Point], confidence: float = 0.95) -> pd.DataFra
     for point in points:
         row: dict[str, object] = {"point": point.name, **point.settings,
                                   "bundle": str(point.bundle) if point.bundle else ""}
-        if point.bundle is not None:
-            for figure in key_figures(point.bundle, confidence).itertuples():
-                row[figure.metric] = figure.value
-                row[f"{figure.metric}_low"] = figure.low
-                row[f"{figure.metric}_high"] = figure.high
+        figures = point.figures
+        if figures is None and point.bundle is not None:
+            figures = {f.metric: {"value": f.value, "low": f.low, "high": f.high}
+                       for f in key_figures(point.bundle, confidence).itertuples()}
+        for metric, figure in (figures or {}).items():
+            row[metric] = figure["value"]
+            row[f"{metric}_low"] = figure["low"]
+            row[f"{metric}_high"] = figure["high"]
         rows.append(row)
     return pd.DataFrame(rows)
 

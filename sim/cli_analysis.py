@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -65,8 +66,6 @@ def compare(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress bar")] = False,
 ) -> None:
     """Compare scenarios run with the same seeds: differences with 95% intervals."""
-    import analysis.compare as comparing
-
     if len(scenarios) < 2:
         raise BadInput("compare needs at least two scenarios or results folders")
     inputs = [_bundle_or_scenario(item, overrides or ()) for item in scenarios]
@@ -84,8 +83,11 @@ def compare(
     for warning in comparability_warnings(names, inputs):
         err.print(warning)
     folder = out_dir or fresh_folder(default_folder("-".join(names[:3]), prefix="compare-"))
+    to_run = [item for item in inputs if _is_scenario(item)]
     results = []
-    with _pool(workers) as pool:
+    with _summaries() as summaries, _pool(workers, to_run) as pool:
+        import analysis.compare as comparing  # while the workers start
+
         for item, name in zip(inputs, comparing.unique_names(names), strict=True):
             if not _is_scenario(item):
                 results.append(item)
@@ -93,7 +95,7 @@ def compare(
             err.print(f"running {name}: {replications} replications, seed {seed}")
             ran = _run(item, replications, seed, workers, folder / _slug(name), force, quiet,
                        pool)
-            _write_summary_quietly(ran)
+            summaries.submit(_write_summary_quietly, ran)
             results.append(ran)
     comparison = comparing.compare(results)
     if not comparison.paired:
@@ -122,26 +124,31 @@ def sweep(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress bar")] = False,
 ) -> None:
     """Run a scenario over a grid of values and plot how the key figures respond."""
-    import analysis.sweep as sweeping
     import sim
 
-    try:
-        points = sweeping.grid(vary)
-    except ValueError as error:
-        raise BadInput(str(error)) from None
-    # check every point before running any, so a typo in the last value costs nothing
-    loaded = [sim.load_scenario(scenario, [*(overrides or ()), *p.overrides]) for p in points]
-    base = loaded[0]
-    seed = base.seed if seed is None else seed
-    folder = out_dir or fresh_folder(Path("results") / f"sweep-{_slug(base.name)}")
-    with _pool(workers) as pool:
+    with _summaries() as summaries, _pool(workers, start=True) as pool:
+        import analysis.sweep as sweeping  # while the workers start
+
+        try:
+            points = sweeping.grid(vary)
+        except ValueError as error:
+            raise BadInput(str(error)) from None
+        # check every point before running any, so a typo in the last value costs nothing
+        loaded = [sim.load_scenario(scenario, [*(overrides or ()), *p.overrides])
+                  for p in points]
+        base = loaded[0]
+        seed = base.seed if seed is None else seed
+        folder = out_dir or fresh_folder(Path("results") / f"sweep-{_slug(base.name)}")
+        written = []
         for point, point_scenario in zip(points, loaded, strict=True):
             settings = ", ".join(f"{k}={v}" for k, v in point.settings.items())
             err.print(f"{point.name} ({point.index} of {len(points)}): {settings}")
             results = _run(point_scenario, replications, seed, workers, folder / point.name,
                            force, quiet, pool)
             point.bundle = results.path
-            _write_summary_quietly(results)
+            written.append(summaries.submit(_write_summary_quietly, results))
+    for point, summary in zip(points, written, strict=True):
+        point.figures = (summary.result() or {}).get("key_figures")
     page = sweeping.write_sweep(points, folder, points[0].bundle)
     out.print(_sweep_table(folder / "index.csv", list(points[0].settings), out.width))
     out.print(f"sweep: {page}")
@@ -192,11 +199,25 @@ def _slug(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-") or "scenario"
 
 
-def _pool(workers: int | None):
-    """The worker processes every run of a comparison or sweep shares."""
+def _pool(workers: int | None, scenarios=(), start: bool = False):
+    """The worker processes every run of a comparison or sweep shares.
+
+    They start at once (importing the scenarios' models) when there is
+    something to run, so they import while this process loads the analysis.
+    """
     from sim.runner import worker_pool
 
-    return worker_pool(workers)
+    models = tuple(dict.fromkeys(s.model for s in scenarios))
+    return worker_pool(workers, start=start or bool(models), models=models)
+
+
+@contextlib.contextmanager
+def _summaries():
+    """A thread that writes each finished run's key figures while the next run simulates."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="summaries") as summaries:
+        yield summaries
 
 
 def _run(scenario, replications, seed, workers, out: Path, force: bool, quiet: bool,
@@ -217,20 +238,21 @@ def _run(scenario, replications, seed, workers, out: Path, force: bool, quiet: b
     return results
 
 
-def _write_summary_quietly(results) -> None:
+def _write_summary_quietly(results) -> dict | None:
     """Each run of a comparison or sweep gets its key figures in ``summary.json``.
 
     Not a whole report: its figures cost seconds per run, and the comparison's
     or sweep's own report is what the user reads (``dyadsim report DIR`` draws
-    one run's report when wanted).
+    one run's report when wanted). Returns the summary, None on failure.
     """
     from analysis.report import write_key_figures
 
     try:
-        write_key_figures(results)
+        return write_key_figures(results)
     except Exception as error:  # the comparison goes on; the bundle's tables are safe
         log.debug("key figures failed", exc_info=True)
         err.print(f"key figures of {results.path} not written: {error}")
+        return None
 
 
 def _difference_table(comparison, width: int = 160) -> Table:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import importlib
 import logging
 import multiprocessing
 import os
@@ -111,6 +112,17 @@ class WorkerPool:
         for worker in kept:
             _kill(worker)
 
+    def prestart(self, modules: tuple[str, ...] = ()) -> None:
+        """Start the workers now (inside ``with``), each importing ``modules`` at once.
+
+        They then import while this process goes on with its own work, instead
+        of when the first run needs them.
+        """
+        if self._kept is None:
+            raise RuntimeError("prestart needs the pool as a context manager")
+        while len(self._kept) < self.workers:
+            self._kept.append(self._start(None, modules))
+
     def outcomes(self, todo: list[int], stop: Stop, task: Callable | None = None,
                  timeout: float | None = None) -> Iterator[object]:
         """Yield each replication's outcome as it finishes; raise KeyboardInterrupt if stopped.
@@ -177,9 +189,10 @@ class WorkerPool:
             else:
                 _kill(worker)
 
-    def _start(self, task: Callable) -> _Worker:
+    def _start(self, task: Callable | None, modules: tuple[str, ...] = ()) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, task, os.getpid()),
+        preload = (modules,) if modules else ()
+        process = self._context.Process(target=_serve, args=(child, task, os.getpid(), *preload),
                                         daemon=True)
         with _interrupts_held():
             process.start()
@@ -279,15 +292,17 @@ def _interrupts_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
-def _serve(conn, task: Callable, parent: int) -> None:
-    """A worker's life: announce itself, then run replications until told to stop.
+def _serve(conn, task: Callable | None, parent: int, modules: tuple[str, ...] = ()) -> None:
+    """A worker's life: import ``modules``, announce itself, then run replications.
 
     It receives ``("run", replication)``, or ``("task", task)`` when a kept
-    worker moves on to another run.
+    worker moves on to another run, until the pipe closes.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with_parent(parent)
+    for module in modules:
+        importlib.import_module(module)
     conn.send(("ready", None))
     while True:
         try:

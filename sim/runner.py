@@ -32,7 +32,7 @@ import pandas as pd
 
 from sim.engine import replication_seed
 from sim.executors import ExecutorError, connect, outcomes
-from sim.models import get_model
+from sim.models import MODEL_MODULES, get_model
 from sim.pool import WorkerPool
 from sim.results import (
     Bundle,
@@ -76,14 +76,20 @@ def run_replication(scenario: Scenario, seed: int, replication: int, events: boo
 
 
 @contextlib.contextmanager
-def worker_pool(workers: int | None = None) -> Iterator[WorkerPool]:
+def worker_pool(workers: int | None = None, *, start: bool = False,
+                models: tuple[str, ...] = ()) -> Iterator[WorkerPool]:
     """One set of local worker processes for several runs (``run(..., pool=...)``).
 
     A sweep's points or a comparison's scenarios then start ``workers``
     processes (default: the number of cores) once instead of once per run;
-    results are the same either way. The workers end with the ``with`` block.
+    results are the same either way. With ``start`` the workers start at
+    once and import the runner and ``models`` (model names) while the caller
+    goes on. The workers end with the ``with`` block.
     """
-    with WorkerPool(None, workers or os.cpu_count() or 1, _lost) as pool:
+    workers = workers or os.cpu_count() or 1
+    with WorkerPool(None, workers, _lost) as pool:
+        if start and workers > 1:
+            pool.prestart(("sim.runner", *(MODEL_MODULES[m] for m in models)))
         yield pool
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import operator
+from pathlib import Path
 
+import pandas as pd
 import pandas.testing as pdt
 import pytest
 
 import sim
+from analysis.sweep import grid, sweep_table
 from sim import cli
 from sim.pool import Stop, WorkerPool
 
@@ -24,9 +27,9 @@ def starts(monkeypatch) -> list[int]:
     started: list[int] = []
     start = WorkerPool._start
 
-    def counted(self, task):
+    def counted(self, *args):
         started.append(1)
-        return start(self, task)
+        return start(self, *args)
 
     monkeypatch.setattr(WorkerPool, "_start", counted)
     return started
@@ -74,6 +77,12 @@ def test_sweep_points_equal_separate_runs_and_share_one_pool(tmp_path, monkeypat
         pdt.assert_frame_equal(point.pairs, alone.pairs)
         pdt.assert_frame_equal(point.timeseries, alone.timeseries)
     assert not list((tmp_path / "sw").glob("point-*/report.html"))  # light points
+    # the index reuses each point's key figures: the same as computing them from its bundle
+    points = grid([VARY])
+    for point in points:
+        point.bundle = Path("sw") / point.name
+    index = pd.read_csv(tmp_path / "sw" / "index.csv")
+    pdt.assert_frame_equal(index, sweep_table(points).astype({VARY.split("=")[0]: float}))
 
 
 def test_compare_shares_one_pool_and_keeps_each_scenarios_key_figures(tmp_path, monkeypatch,
