@@ -286,3 +286,13 @@ def test_a_cached_run_of_a_fast_model_is_made_in_this_process(monkeypatch, stub_
     context.run("markov_retention", replications=6, seed=1, parallel=False)
     context.run("baseline", replications=6, seed=1)
     assert seen == [1, 4]
+
+
+def test_run_checks_runs_every_reproduction_in_report_order_by_default(monkeypatch, tmp_path):
+    for name in REPRODUCTIONS:
+        module = reproduction(name)
+        monkeypatch.setattr(module, "reproduce",
+                            lambda context, name=name: Check(name, "", "", "", "", "", True))
+    started = []
+    checks = run_checks(settings=Settings(figures=tmp_path), progress=started.append)
+    assert [check.name for check in checks] == list(REPRODUCTIONS) == started
