@@ -177,11 +177,14 @@ def bundled_scenarios() -> list[tuple[str, str]]:
 def find_scenario(name_or_path: str | Path) -> Path:
     """A scenario file: an existing path, or the bundled scenario of that name."""
     path = Path(name_or_path)
-    if path.exists() or path.suffix in {".yaml", ".yml"} or len(path.parts) > 1:
+    if (path.exists() and not path.is_dir()) or path.suffix in {".yaml", ".yml"} \
+            or len(path.parts) > 1:
         return path
     bundled = bundled_dir() / f"{path.name}.yaml"
     if bundled.exists():
-        return bundled
+        return bundled  # also over a folder of that name (a results bundle called baseline)
+    if path.exists():
+        return path
     names = [name for name, _ in bundled_scenarios()]
     hint = difflib.get_close_matches(str(name_or_path), names, n=1)
     suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; bundled: {', '.join(names)}"

@@ -217,6 +217,14 @@ def test_a_file_in_the_current_folder_comes_before_a_bundled_name(tmp_path, monk
     assert load_scenario("baseline").model == "markov"
 
 
+def test_a_folder_in_the_current_folder_does_not_hide_a_bundled_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "baseline").mkdir()  # say, the results of 'dyadsim run baseline -o baseline'
+    assert load_scenario("baseline").model == "lifecycle"
+    (tmp_path / "notes").mkdir()
+    assert problems("notes") == ["notes: cannot read: a folder"]
+
+
 def test_bundled_scenarios_are_listed_in_order_with_one_line_descriptions():
     listing = bundled_scenarios()
     names = [name for name, _ in listing]
