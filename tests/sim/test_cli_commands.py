@@ -204,6 +204,13 @@ def test_report_of_a_bundle_with_a_damaged_summary_is_one_line(ran, capsys, tmp_
         f"dyadsim: {copy / 'summary.json'}: unreadable (JSONDecodeError)")
 
 
+def test_set_is_refused_when_every_input_of_compare_is_a_finished_run(ran, capsys):
+    _, folder = ran
+    bundle = folder / "results" / "small-2"
+    assert one_error(["compare", bundle, bundle, "--set", "seed=1"], capsys) == (
+        "--set changes scenarios before they run; these are all finished runs")
+
+
 def test_the_run_header_gives_the_horizon_in_years_or_weeks_and_the_market():
     manifest = {"scenario": {"name": "x", "horizon": 104.0, "model": "markov",
                              "markov": {"customers": 50}}, "done": 3, "replications": 4,
