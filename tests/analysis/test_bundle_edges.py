@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -99,9 +98,6 @@ def test_a_bundle_without_a_summary_reads_with_an_empty_one(bundle_folder, tmp_p
     assert as_results(folder).summary() == {}
 
 
-@pytest.mark.xfail(strict=True, raises=json.JSONDecodeError, reason=(
-    "Bundle.load reads summary.json with json.loads unguarded, so a damaged summary stops "
-    "with a JSON traceback instead of a BundleError naming the file (sim/results.py)"))
 def test_a_damaged_summary_is_named_in_the_error(bundle_folder, tmp_path):
     folder = copy_of(bundle_folder, tmp_path)
     (folder / "summary.json").write_text("{", encoding="utf-8")
