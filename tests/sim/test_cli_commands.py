@@ -277,8 +277,3 @@ def test_no_progress_bar_when_quiet_or_not_on_a_terminal():
     for quiet in (True, False):  # under pytest standard error is no terminal
         with progress_bar(quiet) as bar:
             assert bar is None
-
-
-def test_bad_input_keeps_its_lines():
-    error = BadInput("first", "second")
-    assert error.lines == ("first", "second") and str(error) == "first\nsecond"

@@ -42,15 +42,6 @@ def test_an_unknown_lazy_name_is_an_attribute_error_naming_package_and_name():
         getattr_("cbrt")
 
 
-def test_the_packages_names_are_the_functions_of_their_modules():
-    import sim
-    import sim.runner
-    import sim.scenario
-
-    assert sim.run is sim.runner.run and sim.load_scenario is sim.scenario.load_scenario
-    assert "run" in dir(sim)
-
-
 def test_a_log_with_named_columns_keeps_them_even_without_rows():
     log = EventLog(True, columns=("time", "kind"))
     assert list(log.frame().columns) == ["time", "kind"] and len(log.frame()) == 0

@@ -9,7 +9,7 @@ import pytest
 
 import sim
 from sim.executors import ExecutorError, connect, outcomes
-from sim.results import BundleError, RunFailed, run_identity
+from sim.results import BundleError, RunFailed
 from sim.runner import run_replication
 
 TINY = ["lifecycle.market.buyers.count=8", "lifecycle.market.suppliers.count=3",
@@ -74,11 +74,6 @@ def test_the_summary_names_the_scenario_and_the_replications_it_is_made_of(tiny_
     summary = json.loads((one.path / "summary.json").read_text())
     assert (summary["scenario"], summary["model"], summary["replications"]) == (
         "baseline", "lifecycle", 2)
-
-
-def test_events_change_the_identity_of_a_run(tiny):
-    base = {"scenario": tiny.model_dump(mode="json"), "seed": 11, "events": False}
-    assert run_identity(base) != run_identity({**base, "events": True})
 
 
 @pytest.mark.parametrize(("options", "message"), [
