@@ -44,14 +44,22 @@ class StubBooks:
     def end(self, pair, reason, cause=None, *, rival=None, search=True) -> None:
         self.ended.append((EndReason(reason), cause, rival.name if rival else None))
         pair.end_reason = EndReason(reason).value
+        if pair in pair.buyer.pairs:
+            pair.buyer.pairs.remove(pair)
+        pair.buyer.rejected.append(pair.supplier)
         pair.end = self.market.env.now
 
     def enter_stage(self, pair, stage, cause) -> None:
         self.entered.append((stage, str(cause), self.market.env.now))
         pair.stage, pair.stage_since = stage, self.market.env.now
 
-    def start(self, buyer, supplier, cause) -> None:
+    def start(self, buyer, supplier, cause) -> Pair:
         self.started.append((supplier.name, str(cause)))
+        pair = Pair(buyer, supplier, self.market.env.now)
+        trust = self.market.rel.trust
+        pair.set_prior(supplier.reputation, trust.prior_strength, trust.goodwill_weight)
+        buyer.pairs.append(pair)
+        return pair
 
     def schedule_review(self, pair) -> None:
         self.reviews += 1
@@ -100,6 +108,7 @@ class StubMarket:
         self.decision_draws = self.episode_draws = FixedDraws(draw)
         self.log = EventLog(False)
         self.cumulative_value = self.cumulative_revenue = 0.0
+        self.prospects_judged = self.prospects_declined = 0
         self.relationships = StubBooks(self)
         self.sourcing = StubSourcing()
 

@@ -31,6 +31,7 @@ def trial():
     incumbent.tailoring = rival.tailoring = None
     incumbent.price = rival.price = 1.0
     rival.reputation = 0.8
+    rival.prospects[buyer] = True  # it has judged the buyer worth pursuing
     pair = Pair(buyer, incumbent, 0.0)
     buyer.pairs.append(pair)
     return market, pair, rival
@@ -50,7 +51,7 @@ def level(market, pair, rival) -> float:
 def test_without_a_known_rival_nothing_outclasses_the_supplier(trial):
     market, pair, _ = trial
     believe(pair, 0.05, 200)
-    assert known_rivals(pair.buyer) == []
+    assert known_rivals(market, pair.buyer) == []
     assert not outclassed(market, pair)
 
 
@@ -77,7 +78,7 @@ def test_the_buyer_needs_evidence_before_it_judges(trial):
     assert outclassed(market, pair)
 
 
-def test_rejected_inactive_or_current_suppliers_are_no_rivals(trial):
+def test_rejected_inactive_current_or_unwilling_suppliers_are_no_rivals(trial):
     market, pair, rival = trial
     buyer = pair.buyer
     buyer.aware.append(rival)
@@ -91,4 +92,7 @@ def test_rejected_inactive_or_current_suppliers_are_no_rivals(trial):
     buyer.pairs.append(Pair(buyer, rival, 0.0))
     assert not outclassed(market, pair)
     buyer.pairs.pop()
+    rival.prospects[buyer] = False  # it found the buyer not worth pursuing
+    assert not outclassed(market, pair)
+    rival.prospects[buyer] = True
     assert outclassed(market, pair)

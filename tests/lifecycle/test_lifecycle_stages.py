@@ -59,23 +59,42 @@ def test_pre_goes_on_to_negotiate_when_the_draw_is_above_the_hazard():
     assert market.relationships.ended == []
 
 
-def test_pre_ends_when_the_buyers_outside_option_is_worth_more_than_the_prospect():
+def test_pre_ends_for_the_spot_market_when_the_outside_option_is_worth_more_than_the_prospect():
     market = StubMarket()
     pair = make_pair(market, buyer=make_buyer(alternative_value=0.95))  # prospect 0.9
     assert step(pre, market, pair) is None
     assert market.relationships.ended == [
-        (EndReason.COMPETITOR, EndCause.BETTER_ALTERNATIVE, None)
+        (EndReason.OUTSIDE_OPTION, EndCause.BETTER_ALTERNATIVE, None)
     ]
+    assert market.relationships.started == []
 
 
-def test_pre_ends_when_the_supplier_forecasts_a_loss():
+def test_pre_loses_to_a_better_known_rival_and_the_buyer_starts_evaluating_it():
     market = StubMarket()
-    pair = make_pair(market, supplier=make_supplier(margin=0.0))
+    buyer = make_buyer()
+    rival = make_supplier("S2", reputation=0.98)  # prospect 0.98 > 0.9
+    buyer.aware.append(rival)
+    pair = make_pair(market, buyer=buyer)
     assert step(pre, market, pair) is None
     assert market.relationships.ended == [
-        (EndReason.UNPROFITABLE, EndCause.NOT_WORTH_PURSUING, None)
+        (EndReason.COMPETITOR, EndCause.BETTER_ALTERNATIVE, "S2")
     ]
-    assert pair.npv_forecast < 0
+    assert market.relationships.started == [("S2", "switched_from_S1")]
+    (evaluated,) = buyer.pairs
+    assert evaluated.supplier is rival and evaluated.chosen
+
+
+def test_a_rival_that_would_not_pursue_the_buyer_is_no_alternative():
+    market = StubMarket()
+    buyer = make_buyer()
+    unwilling = make_supplier("S2", reputation=0.98, margin=0.0)  # forecasts a loss
+    buyer.aware.append(unwilling)
+    pair = make_pair(market, buyer=buyer)
+    process = market.env.process(pre(market, pair))
+    market.env.run()
+    assert market.relationships.ended == []
+    assert process.value is early
+    assert unwilling.prospects == {buyer: False}
 
 
 def test_pre_negotiates_for_a_time_set_by_social_distance_and_skill_then_enters_early():
@@ -217,6 +236,7 @@ def test_a_final_buyer_switches_to_an_entrant_whose_offer_beats_the_incumbent():
     market = StubMarket()
     pair = committed(in_stage(make_pair(market), FINAL), share=0.5, investment=0.0)
     entrant = make_supplier("E1", entrant=True, price=0.8, reputation=0.98)  # offer 1.18
+    pair.buyer.aware.append(entrant)  # the entrant's contact made the buyer aware of it
     assert step(final, market, pair, (APPROACH, entrant)) is None
     assert market.relationships.ended == [(EndReason.COMPETITOR, None, "E1")]
     assert market.relationships.started == [("E1", "switched_from_S1")]

@@ -56,7 +56,7 @@ def test_the_package_exports_its_stages_and_end_reasons_in_order():
         "stages": ["pre", "early", "development", "long_term", "final"],
         "end_reasons": [
             "distance", "poor_performance", "dissatisfaction", "competitor",
-            "unprofitable", "buyer_exit", "supplier_exit",
+            "outside_option", "unprofitable", "buyer_exit", "supplier_exit",
         ],
     }
     assert list(STAGE_NAMES) == [stage.label for stage in sorted(Stage)]

@@ -90,7 +90,9 @@ class Supplier:
 
     ``marketing_rate`` is in contacts per week, ``capacity`` in attention
     units per week; ``reputation`` is what the market believes of its quality
-    (external information a prospect judges it by, C1). ``tailoring`` is
+    (external information a prospect judges it by, C1). ``prospects`` holds
+    its judgement of every buyer it has considered (worth pursuing or not),
+    made before any relationship and remembered. ``tailoring`` is
     None for a supplier with a standard offering (at its technology position)
     and, for an entrant, the offset of the offering it tailors to each
     prospect's current requirements.
@@ -100,7 +102,7 @@ class Supplier:
         "accounts", "active", "attention_demand", "capacity", "conflict_resolution",
         "culture", "customer_knowledge", "entrant", "entry_time", "index", "location",
         "margin", "marketing_rate", "name", "negotiation", "price", "problem_solving",
-        "quality", "reputation", "tailoring", "technology",
+        "prospects", "quality", "reputation", "tailoring", "technology",
     )
 
     # drawn when the supplier joins the market (population.py)
@@ -127,6 +129,8 @@ class Supplier:
         self.accounts: dict[Pair, None] = {}
         self.attention_demand = 0.0
         self.tailoring: tuple[float, float] | None = None
+        # Its judgement of each buyer it has looked at: worth pursuing or not (C1, C16).
+        self.prospects: dict[Buyer, bool] = {}
 
 
 class Buyer:
@@ -201,6 +205,7 @@ class Pair:
         "buyer",
         "cap",
         "care",
+        "chosen",
         "commitment_buyer",
         "commitment_supplier",
         "conflicts",
@@ -220,6 +225,7 @@ class Pair:
         "inbox",
         "investment_buyer",
         "investment_supplier",
+        "lost_to",
         "margin",
         "missed_shifts",
         "noticed_shifts",
@@ -258,6 +264,10 @@ class Pair:
         self.t_stage = [now, math.nan, math.nan, math.nan, math.nan]
         self.end = math.nan
         self.end_reason = ""
+        self.lost_to = ""
+        # True when the buyer chose this supplier over its alternatives (a switch),
+        # so the buyer's judgement in pre is already made.
+        self.chosen = False
         self.cultural = distance(buyer.culture, supplier.culture)
         self.technological = distance(buyer.technology, supplier.technology)
         self.geographic = distance(buyer.location, supplier.location)

@@ -8,6 +8,8 @@ Suggested functional forms chosen here:
   it when satisfaction is ``dissatisfaction_margin`` below the threshold
   (dissatisfaction), and otherwise searches: marketing contacts now persuade
   it (C2, C11).
+- Competitor endings name who took the business: a rival the buyer could
+  buy from (it starts evaluating it at once) or the spot market (C6).
 - Supplier forecasts (C16): pursue a prospect at volume share
   ``1 / sourcing breadth``; keep an account at its current share; adapt when
   the forecast with the adaptation (technological distance cut by
@@ -22,17 +24,22 @@ Suggested functional forms chosen here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sim.models.lifecycle import formulas
 from sim.models.lifecycle.agents import DEVELOPMENT, LONG_TERM, Pair, Supplier
 from sim.models.lifecycle.economics import book_investment, forecast_npv
 from sim.models.lifecycle.judgement import (
+    best_alternative,
+    best_alternative_supplier,
+    best_rival,
     foresees_problems,
     holding_value,
     known_rivals,
     prospect_value,
     success_probability,
+    too_far_apart,
     update_commitment,
 )
 from sim.models.lifecycle.vocabulary import EndCause, EndReason, EntryCause, EventKind
@@ -49,7 +56,7 @@ def buyer_review(market: LifecycleMarket, pair: Pair) -> bool:
     if pair.satisfaction >= buyer.search_threshold:
         market.sourcing.update_searching(buyer)
         return False
-    rival = _best_known_rival(market, pair)
+    rival, _ = best_rival(market, buyer)
     if rival is not None and competitor_wins(market, pair, rival):
         return True
     if pair.satisfaction < buyer.search_threshold - market.rel.satisfaction.dissatisfaction_margin:
@@ -59,19 +66,21 @@ def buyer_review(market: LifecycleMarket, pair: Pair) -> bool:
     return False
 
 
-def _best_known_rival(market: LifecycleMarket, pair: Pair) -> Supplier | None:
-    buyer = pair.buyer
-    return max(known_rivals(buyer), key=lambda s: prospect_value(market, buyer, s), default=None)
-
-
 def competitor_wins(market: LifecycleMarket, pair: Pair, competitor: Supplier) -> bool:
-    """A competitor's offer against the incumbent; returns whether the buyer switched (C6, C9)."""
+    """A competitor's offer against the incumbent; returns whether the buyer switched (C6, C9).
+
+    The offer wins when it beats the incumbent's holding value and is the
+    best the buyer could turn to (outside options and its other known rivals
+    included), from a competitor it could actually buy from (``known_rivals``).
+    """
     buyer = pair.buyer
-    if not competitor.active or any(p.supplier is competitor for p in buyer.pairs):
+    if competitor not in known_rivals(market, buyer):
         return False
     offer = prospect_value(market, buyer, competitor)
     incumbent = holding_value(market, pair)
-    won = offer > incumbent
+    won = offer > incumbent and offer >= best_alternative(market, buyer)
+    if won:
+        won = _evaluated(market, pair, competitor)
     if market.log.enabled:
         market.relationships.record(
             pair, EventKind.APPROACH, "switched" if won else "kept",
@@ -79,8 +88,57 @@ def competitor_wins(market: LifecycleMarket, pair: Pair, competitor: Supplier) -
         )
     if won:
         market.relationships.end(pair, EndReason.COMPETITOR, rival=competitor, search=False)
-        market.relationships.start(buyer, competitor, EntryCause.SWITCHED + pair.supplier.name)
     return won
+
+
+def switch(
+    market: LifecycleMarket, pair: Pair, rival: Supplier, cause: EndCause | None = None,
+) -> bool:
+    """The buyer turns from the pair's supplier to ``rival``; returns whether it did.
+
+    It starts evaluating the rival and judges first whether they are too far
+    apart (C3); if so that evaluation ends and the buyer stays, otherwise it
+    leaves the pair's supplier (a ``competitor`` ending, lost to ``rival``)
+    and the rival's pre stage goes straight to negotiation: the buyer has
+    already weighed it against its alternatives.
+    """
+    if not _evaluated(market, pair, rival):
+        return False
+    market.relationships.end(pair, EndReason.COMPETITOR, cause, rival=rival, search=False)
+    return True
+
+
+def _evaluated(market: LifecycleMarket, pair: Pair, rival: Supplier) -> bool:
+    """The buyer starts evaluating ``rival`` to replace the pair's supplier; whether it
+    passes the buyer's judgement of distance (C3)."""
+    evaluated = market.relationships.start(
+        pair.buyer, rival, EntryCause.SWITCHED + pair.supplier.name
+    )
+    if too_far_apart(market, evaluated):
+        market.relationships.end(evaluated, EndReason.DISTANCE, EndCause.TOO_FAR_APART)
+        return False
+    evaluated.chosen = True
+    return True
+
+
+def turn_to_alternative(
+    market: LifecycleMarket, pair: Pair, cause: EndCause, falls_short: Callable[[], bool],
+) -> bool:
+    """While the pair's supplier ``falls_short`` of the buyer's alternatives, the buyer
+    turns to the best of them (C6); returns whether the relationship ended.
+
+    The best is a rival it could buy from when one beats its outside options
+    (``switch``: a ``competitor`` ending, unless the rival proves too far
+    apart, and then the next best is weighed), else the spot market
+    (``outside_option``).
+    """
+    while not pair.ended and falls_short():
+        rival = best_alternative_supplier(market, pair.buyer)
+        if rival is None:
+            market.relationships.end(pair, EndReason.OUTSIDE_OPTION, cause)
+        else:
+            switch(market, pair, rival, cause)
+    return pair.ended
 
 
 def pursue_forecast(market: LifecycleMarket, pair: Pair) -> float:
@@ -102,6 +160,8 @@ def supplier_keeps(market: LifecycleMarket, pair: Pair) -> bool:
     if market.log.enabled:
         market.relationships.record(pair, EventKind.DECISION, "keep", forecast=forecast)
     if market.policy.drop_unprofitable and forecast < 0.0:
+        # It remembers refusing the buyer, so it does not court it again.
+        pair.supplier.prospects[pair.buyer] = False
         market.relationships.end(pair, EndReason.UNPROFITABLE, EndCause.FORECAST_NEGATIVE)
         return False
     return True

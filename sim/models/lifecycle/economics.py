@@ -115,7 +115,7 @@ def annual_hazard(satisfaction: float, commitment: float) -> float:
 
 def forecast_npv(
     market, pair: Pair, share: float, stage: int, satisfaction: float, commitment: float,
-    success: float,
+    success: float, attention_price: float | None = None,
 ) -> float:
     """The supplier's forecast of the account's NPV from now (money).
 
@@ -123,15 +123,30 @@ def forecast_npv(
     attention allocation it expects to pay, ``success`` the probability of an
     order going well (failures bring conflicts and their cost).
     """
-    buyer, supplier = pair.buyer, pair.supplier
+    return forecast_account(
+        market, pair.buyer, pair.supplier, pair.social, share, stage, satisfaction,
+        commitment, success, attention_price,
+    )
+
+
+def forecast_account(
+    market, buyer, supplier, social: float, share: float, stage: int, satisfaction: float,
+    commitment: float, success: float, attention_price: float | None = None,
+) -> float:
+    """``forecast_npv`` for a buyer and supplier that need not have a relationship yet
+    (a prospect, C1): ``social`` is the social distance the supplier expects;
+    ``attention_price`` what it counts an attention unit-week at (money; the
+    attention cost when None)."""
     economics = market.economics
+    if attention_price is None:
+        attention_price = economics.attention_cost
     orders = buyer.order_rate * WEEKS_PER_YEAR * share
     revenue = orders * buyer.order_value * supplier.price
     serve = orders * (
-        economics.handling_cost * (0.5 + pair.social)
+        economics.handling_cost * (0.5 + social)
         + (1.0 - success) * economics.conflict_cost
     )
-    attention = market.attention_by_stage[stage] * economics.attention_cost * WEEKS_PER_YEAR
+    attention = market.attention_by_stage[stage] * attention_price * WEEKS_PER_YEAR
     net = revenue * supplier.margin - serve - attention
     rate = annual_hazard(satisfaction, commitment) + market.delta
     years = economics.forecast_horizon / WEEKS_PER_YEAR

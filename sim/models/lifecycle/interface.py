@@ -73,6 +73,8 @@ class LifecycleMarket(Protocol):
     spend_entrants: float
     spend_outside: float
     marketing_spend: float
+    prospects_judged: int  # buyers judged as prospects by a supplier, before any relationship
+    prospects_declined: int  # of which the supplier found not worth pursuing
     entrants: int
     next_buyer: int
     next_supplier: int

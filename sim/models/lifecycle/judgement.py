@@ -29,6 +29,10 @@ on the scale of the buyer's expectation, roughly [0, 1]):
 - Foreseeing problems: the posterior probability that reliability is below
   ``problem_level`` (normal approximation of the Beta posterior) exceeds
   ``foresight`` (C5).
+- Alternatives: the rival suppliers the buyer could actually buy from
+  (``known_rivals``: known, active, not rejected, not its own, and willing
+  to pursue it by their own prospect judgement, ``would_pursue``) and the
+  spot market. A competitor ending names the best of them (``lost_to``).
 - Outclassed in a trial: the same posterior puts probability ``foresight`` on
   reliability below ``rival / value_of_success``, where ``rival`` is the best
   prospect value among the known rival suppliers (the comparison level for
@@ -45,7 +49,8 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.models.lifecycle import formulas
-from sim.models.lifecycle.agents import Buyer, Pair, Supplier, offering_for
+from sim.models.lifecycle.agents import DEVELOPMENT, Buyer, Pair, Supplier, distance, offering_for
+from sim.models.lifecycle.economics import forecast_account
 
 if TYPE_CHECKING:
     from sim.models.lifecycle.interface import LifecycleMarket
@@ -89,26 +94,84 @@ def _paired(buyer: Buyer, supplier: Supplier) -> bool:
     return any(pair.supplier is supplier for pair in buyer.pairs)
 
 
-def known_rivals(buyer: Buyer) -> list[Supplier]:
-    """Suppliers the buyer knows of, could turn to and has not rejected (C2, C6)."""
+def prospect_forecast(market: LifecycleMarket, buyer: Buyer, supplier: Supplier) -> float:
+    """The supplier's NPV forecast of pursuing a buyer it has no relationship with (C1, C16).
+
+    The same forecast as for a pursued pair (``decisions.pursue_forecast``):
+    a share of ``1 / sourcing breadth`` at development's attention, from the
+    distances and fit the supplier can see before any order (money).
+    """
+    orders = market.rel.orders
+    cultural = distance(buyer.culture, supplier.culture)
+    geographic = distance(buyer.location, supplier.location)
+    success = formulas.success_probability(
+        supplier.quality, offering_fit(market, buyer, supplier),
+        distance(buyer.technology, supplier.technology), geographic,
+        orders.fit_weight, orders.technology_weight, orders.time_weight,
+    )
+    return forecast_account(
+        market, buyer, supplier, 0.5 + 0.5 * cultural, 1.0 / buyer.breadth, DEVELOPMENT,
+        satisfaction=0.5, commitment=0.3, success=success,
+    )
+
+
+def would_pursue(market: LifecycleMarket, buyer: Buyer, supplier: Supplier) -> bool:
+    """Whether the supplier judges the buyer worth pursuing (C16), before any relationship.
+
+    A supplier judges a prospect once, the first time it considers it (a
+    marketing contact, or the buyer turning to it), and remembers the verdict,
+    so a buyer it declined is not courted again; the market counts the
+    prospects judged and declined.
+    """
+    verdict = supplier.prospects.get(buyer)
+    if verdict is None:
+        verdict = prospect_forecast(market, buyer, supplier) >= market.policy.pursue_hurdle
+        supplier.prospects[buyer] = verdict
+        market.prospects_judged += 1
+        market.prospects_declined += not verdict
+    return verdict
+
+
+def known_rivals(market: LifecycleMarket, buyer: Buyer) -> list[Supplier]:
+    """The suppliers the buyer could actually buy from, besides its own (C2, C6).
+
+    Those it knows of that are in the market, that it has not recently
+    ended with (``rejected``: whichever side decided), that are not already
+    its suppliers, and that would pursue it (``would_pursue``). Every count
+    of alternatives (``best_alternative``, ``credible_alternatives``, searches,
+    competitors' offers) rests on this one list.
+    """
     return [
         supplier for supplier in buyer.aware
         if supplier.active and supplier not in buyer.rejected and not _paired(buyer, supplier)
+        and would_pursue(market, buyer, supplier)
     ]
+
+
+def best_rival(market: LifecycleMarket, buyer: Buyer) -> tuple[Supplier | None, float]:
+    """The buyer's best known rival and its prospect value (None and 0 when there is none)."""
+    best, value = None, 0.0
+    for supplier in known_rivals(market, buyer):
+        prospect = prospect_value(market, buyer, supplier)
+        if best is None or prospect > value:
+            best, value = supplier, prospect
+    return best, value
 
 
 def best_rival_value(market: LifecycleMarket, buyer: Buyer) -> float:
     """The best prospect value among the buyer's known rivals, 0 when there are none."""
-    return max((prospect_value(market, buyer, s) for s in known_rivals(buyer)), default=0.0)
+    return best_rival(market, buyer)[1]
 
 
 def best_alternative(market: LifecycleMarket, buyer: Buyer) -> float:
-    """The best value the buyer could get elsewhere: outside options or known suppliers (C6)."""
-    best = buyer.alternative_value
-    for supplier in buyer.aware:
-        if supplier.active and not _paired(buyer, supplier):
-            best = max(best, prospect_value(market, buyer, supplier))
-    return best
+    """The best value the buyer could get elsewhere: outside options or known rivals (C6)."""
+    return max(buyer.alternative_value, best_rival_value(market, buyer))
+
+
+def best_alternative_supplier(market: LifecycleMarket, buyer: Buyer) -> Supplier | None:
+    """Who the buyer's best alternative is: a known rival, or None for the spot market (C6)."""
+    rival, value = best_rival(market, buyer)
+    return rival if rival is not None and value > buyer.alternative_value else None
 
 
 def credible_alternatives(market: LifecycleMarket, pair: Pair) -> int:
@@ -116,9 +179,8 @@ def credible_alternatives(market: LifecycleMarket, pair: Pair) -> int:
     buyer = pair.buyer
     bar = expected_value(market, pair) - market.rel.final.credibility_margin
     count = int(buyer.alternative_value >= bar)
-    for supplier in buyer.aware:
-        if supplier.active and not _paired(buyer, supplier):
-            count += prospect_value(market, buyer, supplier) >= bar
+    for supplier in known_rivals(market, buyer):
+        count += prospect_value(market, buyer, supplier) >= bar
     return count
 
 
@@ -185,6 +247,15 @@ def update_commitment(market: LifecycleMarket, pair: Pair) -> None:
 def distance_gap(pair: Pair) -> float:
     """Cultural or technological distance beyond the buyer's tolerance (C3)."""
     return max(0.0, max(pair.cultural, pair.technological) - pair.buyer.tolerance)
+
+
+def too_far_apart(market: LifecycleMarket, pair: Pair) -> bool:
+    """The buyer's judgement of distance in pre: it abandons with probability
+    ``1 - exp(-distance_sensitivity x gap)`` (C3), whatever else fits."""
+    gap = distance_gap(pair)
+    return gap > 0.0 and market.decision_draws.uniform() < 1.0 - math.exp(
+        -market.rel.trial.distance_sensitivity * gap
+    )
 
 
 def experienced_cultural_gap(pair: Pair) -> float:

@@ -65,6 +65,8 @@ class Market:
         self.spend_entrants = 0.0
         self.spend_outside = 0.0
         self.marketing_spend = 0.0
+        self.prospects_judged = 0
+        self.prospects_declined = 0
         self.entrants = 0
         self.next_buyer = 0
         self.next_supplier = 0
@@ -125,10 +127,9 @@ class Market:
             yield timeout(draws.exponential(mean_wait))
             if not supplier.active:
                 return
-            buyers = self.buyers
-            buyer = buyers[int(draws.uniform() * len(buyers))]
-            self.marketing_spend += cost
-            self.sourcing.contact(supplier, buyer)
+            buyer = self.sourcing.target(supplier)
+            if buyer is not None and self.sourcing.contact(supplier, buyer):
+                self.marketing_spend += cost
 
     def buyer_orders(self, buyer: Buyer):
         """Poisson orders, each placed with one current supplier by volume share or outside."""

@@ -27,7 +27,7 @@ EVENT_COLUMNS = (
 )
 _EVENT_TEXT = ("buyer", "supplier", "kind", "cause", "stage", "new_stage", "detail")
 
-_TEXT = ("buyer", "supplier", "furthest_stage", "end_stage", "end_reason")
+_TEXT = ("buyer", "supplier", "furthest_stage", "end_stage", "end_reason", "lost_to")
 _FLAGS = ("entrant", "censored")
 _FLOATS = (
     "start", "end", "t_early", "t_development", "t_long_term", "t_final",
@@ -47,7 +47,7 @@ _COUNTS = (
 )
 PAIR_COLUMNS = (
     "buyer", "supplier", "entrant", "start", "end", "censored", "furthest_stage", "end_stage",
-    "end_reason", *(c for c in _FLOATS if c not in ("start", "end")), *_COUNTS,
+    "end_reason", "lost_to", *(c for c in _FLOATS if c not in ("start", "end")), *_COUNTS,
 )
 
 
@@ -74,6 +74,7 @@ class PairRecords:
         text["furthest_stage"].append(STAGE_NAMES[pair.furthest])
         text["end_stage"].append(STAGE_NAMES[pair.stage])
         text["end_reason"].append("" if censored else pair.end_reason)
+        text["lost_to"].append("" if censored else pair.lost_to)
         self._flags["entrant"].append(pair.supplier.entrant)
         self._flags["censored"].append(censored)
         fit = pair.fit(market.rel.orders.fit_scale)
@@ -122,6 +123,7 @@ _SAMPLE_COLUMNS = (
     *(f"commitment_{stage}" for stage in STAGE_NAMES),
     *(f"satisfaction_{stage}" for stage in STAGE_NAMES),
     "cumulative_value", "cumulative_revenue", "buyer_spend", "marketing_spend",
+    "prospects_judged", "prospects_declined",
 )
 
 
@@ -177,7 +179,7 @@ class Sampler:
             time, len(market.buyers), len(market.suppliers), entrants, *counts, sum(counts),
             *shares, *(m[0] for m in means), *(m[1] for m in means), *(m[2] for m in means),
             market.cumulative_value, market.cumulative_revenue, market.buyer_spend,
-            market.marketing_spend,
+            market.marketing_spend, market.prospects_judged, market.prospects_declined,
         )
         for name, value in zip(_SAMPLE_COLUMNS, sample, strict=True):
             self.columns[name].append(value)
@@ -186,6 +188,7 @@ class Sampler:
         """The timeseries as a DataFrame; counts are integers."""
         frame = pd.DataFrame({name: pd.Series(v, dtype=float) for name, v in self.columns.items()})
         for name in ("n_buyers", "n_suppliers", "n_entrants", "n_active",
+                     "prospects_judged", "prospects_declined",
                      *(f"n_{stage}" for stage in STAGE_NAMES)):
             frame[name] = frame[name].astype("int64")
         return frame

@@ -20,6 +20,7 @@ from sim.models.lifecycle.stages import lifecycle
 from sim.models.lifecycle.vocabulary import (
     ENDED,
     EXITS,
+    OUTSIDE,
     EndCause,
     EndReason,
     EntryCause,
@@ -113,12 +114,17 @@ class Relationships:
     ) -> None:
         """End a relationship for ``reason``, decided by ``cause`` (or won by ``rival``).
 
-        An unknown reason or cause raises ``ValueError`` at once. The
+        An unknown reason or cause raises ``ValueError`` at once, and so does
+        a ``competitor`` ending without the ``rival`` that took the business
+        (its ``lost_to``; an ``outside_option`` ending is lost to ``outside``). The
         listeners are told afterwards; ``search`` says whether the buyer may
         search at once (false when it has just switched to ``rival``).
         """
         reason = EndReason(reason)
         cause = EndCause(cause) if cause is not None else None
+        if (reason == EndReason.COMPETITOR) != (rival is not None):
+            raise ValueError(f"a {reason} ending with rival {rival}: a competitor ending, "
+                             "and only one, names the rival that took the business")
         if pair.ended:
             return
         market = self.market
@@ -128,6 +134,10 @@ class Relationships:
         update_commitment(market, pair)
         pair.end = now
         pair.end_reason = reason.value
+        if rival is not None:
+            pair.lost_to = rival.name
+        elif reason == EndReason.OUTSIDE_OPTION:
+            pair.lost_to = OUTSIDE
         buyer.pairs.remove(pair)
         del supplier.accounts[pair]
         del self.active[pair]
@@ -140,7 +150,7 @@ class Relationships:
         self.records.add(market, pair, censored=False)
         if market.log.enabled:
             self.record(
-                pair, EventKind.STAGE_CHANGE, rival.name if rival else cause or reason,
+                pair, EventKind.STAGE_CHANGE, cause or (rival.name if rival else reason),
                 new_stage=ENDED, detail=reason,
                 trust_after=pair.trust, satisfaction_after=pair.satisfaction,
             )

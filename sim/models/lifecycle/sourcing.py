@@ -3,7 +3,10 @@
 Suggested functional forms chosen here:
 
 - Contacts are Poisson at the supplier's marketing rate, to a buyer drawn at
-  random (``market.py``). A contact makes the buyer aware of the supplier (it
+  random among those it has not judged unworthy (``market.py``, ``target``):
+  the supplier judges every prospect before courting it
+  (``judgement.would_pursue``, C16) and remembers a buyer it declined. A
+  contact makes the buyer aware of the supplier (it
   remembers the last ``awareness_limit``). It persuades a searching buyer
   with probability ``persuasion`` and a content one with ``openness x (1 -
   lowest satisfaction)`` (C2), each times the offer's appeal,
@@ -29,12 +32,20 @@ from typing import TYPE_CHECKING
 
 from sim.models.choice import choice_probabilities
 from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, FINAL, Buyer, Pair, Supplier
-from sim.models.lifecycle.judgement import holding_value, known_rivals, prospect_value
+from sim.models.lifecycle.judgement import (
+    holding_value,
+    known_rivals,
+    prospect_value,
+    would_pursue,
+)
 from sim.models.lifecycle.stages import development_ceiling, final_hears
 from sim.models.lifecycle.vocabulary import EntryCause, Message
 
 if TYPE_CHECKING:
     from sim.models.lifecycle.interface import LifecycleMarket
+
+#: Draws a marketing contact makes to find a buyer its supplier has not declined.
+TARGET_TRIES = 8
 
 
 class Sourcing:
@@ -44,18 +55,38 @@ class Sourcing:
         self.market = market
         market.relationships.on_end(self.after_end)
 
-    def contact(self, supplier: Supplier, buyer: Buyer) -> None:
-        """A marketing contact from ``supplier`` reaches ``buyer`` (C2, C12)."""
+    def target(self, supplier: Supplier) -> Buyer | None:
+        """The buyer a marketing contact goes to: one drawn at random among those
+        the supplier has not judged unworthy (it targets its prospects, C16), or
+        None when ``TARGET_TRIES`` draws found none."""
+        market = self.market
+        buyers, prospects = market.buyers, supplier.prospects
+        uniform = market.marketing_draws.uniform
+        for _ in range(TARGET_TRIES):
+            buyer = buyers[int(uniform() * len(buyers))]
+            if prospects.get(buyer, True):
+                return buyer
+        return None
+
+    def contact(self, supplier: Supplier, buyer: Buyer) -> bool:
+        """A marketing contact from ``supplier`` reaches ``buyer`` (C2, C12).
+
+        The supplier first judges the buyer as a prospect (``would_pursue``):
+        it does not court a buyer it finds not worth pursuing. Returns whether
+        a contact was made.
+        """
         market = self.market
         pairs = buyer.pairs
         institutional = None
         for pair in pairs:
             if pair.supplier is supplier:
-                return
+                return False
             if pair.stage == FINAL:
                 institutional = pair
+        if not would_pursue(market, buyer, supplier):
+            return False
         if institutional is not None and not final_hears(supplier):
-            return
+            return True
         aware = buyer.aware
         if supplier in aware:
             aware.remove(supplier)
@@ -63,19 +94,20 @@ class Sourcing:
         if len(aware) > market.config.market.awareness_limit:
             del aware[0]
         if supplier in buyer.rejected:
-            return
+            return True
         if institutional is not None:
             market.relationships.post(institutional, (Message.APPROACH, supplier))
-            return
+            return True
         if market.marketing_draws.uniform() >= self.persuasion(supplier, buyer):
-            return
+            return True
         if len(pairs) < buyer.breadth:
             market.relationships.start(buyer, supplier, EntryCause.MARKETING)
-            return
+            return True
         candidates = [p for p in pairs if p.stage >= EARLY]
         if candidates:
             weakest = min(candidates, key=lambda p: holding_value(market, p))
             market.relationships.post(weakest, (Message.APPROACH, supplier))
+        return True
 
     def persuasion(self, supplier: Supplier, buyer: Buyer) -> float:
         """Probability that a contact from ``supplier`` persuades ``buyer`` (C2)."""
@@ -96,7 +128,7 @@ class Sourcing:
         buyer.searching = True
         if len(buyer.pairs) >= buyer.breadth:
             return
-        known = known_rivals(buyer)
+        known = known_rivals(self.market, buyer)
         if not known:
             return
         market = self.market

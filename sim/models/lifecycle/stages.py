@@ -22,17 +22,18 @@ from sim.models.lifecycle.decisions import (
     consider_adaptations,
     pursue_forecast,
     supplier_keeps,
+    turn_to_alternative,
 )
 from sim.models.lifecycle.episodes import APPROACH, END, EPISODE, PROBLEM, REVIEW
 from sim.models.lifecycle.judgement import (
     best_alternative,
     credible_alternatives,
-    distance_gap,
     expected_value,
     experienced_cultural_gap,
     foresees_problems,
     outclassed,
     prospect_value,
+    too_far_apart,
 )
 from sim.models.lifecycle.vocabulary import EndCause, EndReason, EntryCause, EventKind
 
@@ -64,26 +65,21 @@ def pre(market: LifecycleMarket, pair: Pair):
     The buyer abandons with a probability that grows with cultural or
     technological distance beyond its tolerance, whatever else fits (C3); it
     compares the supplier's expected value (reputation, fit, price) with its
-    alternatives (C1, C6); the supplier pursues only a buyer whose forecast
-    NPV clears its hurdle (C16). Negotiation takes longer at larger social
+    alternatives (C1, C6) and turns to the best of them when the supplier
+    falls short; the supplier has already judged the buyer worth pursuing
+    before the pair began (C16). Negotiation takes longer at larger social
     distance and shorter with negotiation skill.
     """
     rel, buyer, supplier = market.rel, pair.buyer, pair.supplier
     draws = market.decision_draws
-    gap = distance_gap(pair)
-    if gap > 0.0 and draws.uniform() < 1.0 - math.exp(-rel.trial.distance_sensitivity * gap):
-        market.relationships.end(pair, EndReason.DISTANCE, EndCause.TOO_FAR_APART)
+    if not pair.chosen and _buyer_declines(market, pair):
         return None
-    if prospect_value(market, buyer, supplier) < best_alternative(market, buyer):
-        market.relationships.end(pair, EndReason.COMPETITOR, EndCause.BETTER_ALTERNATIVE)
-        return None
+    # The supplier judged the buyer worth pursuing before the pair existed
+    # (``judgement.would_pursue``); its forecast is kept beside the realised NPV.
     forecast = pursue_forecast(market, pair)
     pair.npv_forecast = pair.forecast_last = forecast
     if market.log.enabled:
         market.relationships.record(pair, EventKind.DECISION, "pursue", forecast=forecast)
-    if forecast < market.policy.pursue_hurdle:
-        market.relationships.end(pair, EndReason.UNPROFITABLE, EndCause.NOT_WORTH_PURSUING)
-        return None
     negotiation = rel.trial.negotiation_time * (0.5 + pair.social) * (1.5 - supplier.negotiation)
     yield market.env.timeout(negotiation)
     if pair.ended:
@@ -93,6 +89,18 @@ def pre(market: LifecycleMarket, pair: Pair):
         pair.cap = max(pair.cap, rel.trial.large_project_share)
         market.sourcing.allocate(buyer)
     return early
+
+
+def _buyer_declines(market: LifecycleMarket, pair: Pair) -> bool:
+    """The buyer's judgement in pre: too far apart (C3), or a better alternative (C6)."""
+    if too_far_apart(market, pair):
+        market.relationships.end(pair, EndReason.DISTANCE, EndCause.TOO_FAR_APART)
+        return True
+    buyer, supplier = pair.buyer, pair.supplier
+    return turn_to_alternative(
+        market, pair, EndCause.BETTER_ALTERNATIVE,
+        lambda: prospect_value(market, buyer, supplier) < best_alternative(market, buyer),
+    )
 
 
 def early(market: LifecycleMarket, pair: Pair):
@@ -129,10 +137,9 @@ def early(market: LifecycleMarket, pair: Pair):
                 market.relationships.enter_stage(pair, DEVELOPMENT, EntryCause.TRUST_BUILT)
                 return development
             if kind == REVIEW:
-                if pair.episodes >= rel.trial.min_episodes and outclassed(market, pair):
-                    market.relationships.end(
-                        pair, EndReason.COMPETITOR, EndCause.OUTCLASSED_IN_TRIAL
-                    )
+                if pair.episodes >= rel.trial.min_episodes and turn_to_alternative(
+                    market, pair, EndCause.OUTCLASSED_IN_TRIAL, lambda: outclassed(market, pair)
+                ):
                     return None
                 if _trial_failed(market, pair):
                     return None
@@ -153,11 +160,12 @@ def _trial_failed(market: LifecycleMarket, pair: Pair) -> bool:
     rel = market.rel
     if market.env.now - pair.stage_since < pair.buyer.trial_period:
         return False
-    if expected_value(market, pair) < best_alternative(market, pair.buyer):
-        market.relationships.end(
-            pair, EndReason.COMPETITOR, EndCause.ALTERNATIVE_BETTER_AFTER_TRIAL
-        )
-    elif pair.trust < rel.trial.development_trust:
+    if turn_to_alternative(
+        market, pair, EndCause.ALTERNATIVE_BETTER_AFTER_TRIAL,
+        lambda: expected_value(market, pair) < best_alternative(market, pair.buyer),
+    ):
+        return True
+    if pair.trust < rel.trial.development_trust:
         market.relationships.end(pair, EndReason.POOR_PERFORMANCE, EndCause.TRUST_NOT_BUILT)
     elif pair.satisfaction < pair.buyer.search_threshold:
         market.relationships.end(pair, EndReason.DISSATISFACTION, EndCause.TRIAL_DISAPPOINTED)

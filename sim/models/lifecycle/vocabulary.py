@@ -41,7 +41,8 @@ class EndReason(StrEnum):
     DISTANCE = "distance"
     POOR_PERFORMANCE = "poor_performance"
     DISSATISFACTION = "dissatisfaction"
-    COMPETITOR = "competitor"
+    COMPETITOR = "competitor"  # a rival supplier took the business (``lost_to`` names it)
+    OUTSIDE_OPTION = "outside_option"  # the buyer turned to the spot market (``lost_to`` outside)
     UNPROFITABLE = "unprofitable"
     BUYER_EXIT = "buyer_exit"
     SUPPLIER_EXIT = "supplier_exit"
@@ -49,6 +50,10 @@ class EndReason(StrEnum):
 
 #: End reasons that are an agent leaving the market, not a judgement of the partner.
 EXITS = frozenset({EndReason.BUYER_EXIT, EndReason.SUPPLIER_EXIT})
+
+#: The ``lost_to`` of a relationship lost to the spot market (``EndReason.OUTSIDE_OPTION``);
+#: a ``competitor`` ending names the supplier that took the business instead.
+OUTSIDE = "outside"
 
 
 class EndCause(StrEnum):
@@ -60,7 +65,6 @@ class EndCause(StrEnum):
 
     TOO_FAR_APART = "too_far_apart"
     BETTER_ALTERNATIVE = "better_alternative"
-    NOT_WORTH_PURSUING = "not_worth_pursuing"
     FORESEES_PROBLEMS = "foresees_problems"
     CULTURAL_FRICTION = "cultural_friction"
     OUTCLASSED_IN_TRIAL = "outclassed_in_trial"
