@@ -119,10 +119,10 @@ def _line(row, buyer: str, supplier: str) -> str | None:
                    f"{row.trust_after:.2f}"
         if row.new_stage == "ended":
             reason = _REASONS.get(row.detail, row.detail)
-            why = _CAUSES.get(cause)
-            if why is None and row.detail == "competitor":
-                why = f"{cause} wins the business" if cause else ""
-            why = f" ({why})" if why else ""
+            known = _CAUSES.get(cause)
+            if known is None and row.detail == "competitor":
+                known = f"{cause} wins the business" if cause else ""
+            why = f" ({known})" if known else ""
             return f"the relationship ends in the {_STAGE_WORDS[row.stage]} stage: {reason}{why}"
         why = _CAUSES.get(cause, cause.replace("_", " "))
         return (
