@@ -114,3 +114,27 @@ def test_a_comparison_figure_that_fails_is_left_out_and_named(comparison, monkey
         names = [plot.name for plot in comparing.comparison_figures(comparison)]
     assert names == ["differences", "survival", "distributions"]
     assert "comparison figure funnel left out" in caplog.text
+
+
+@pytest.fixture
+def no_figures(monkeypatch):
+    """The page without its figures: what is tested here is its text and table."""
+    monkeypatch.setattr(comparing, "comparison_figures", lambda comparison: [])
+
+
+@pytest.mark.parametrize("seed, paired", [(None, True), (77, False)])
+def test_the_comparison_page_says_how_replications_were_matched(base, tmp_path, no_figures,
+                                                                 seed, paired):
+    other = shifted(base, 50.0, "richer")
+    if seed is not None:
+        other = dataclasses.replace(other, manifest={**other.manifest, "seed": seed})
+    comparison = compare([base, other])
+    html = comparing.write_comparison(comparison, tmp_path / "cmp").read_text(encoding="utf-8")
+    said = ("matched by common random numbers" if paired
+            else "The runs used different seeds, so replications are compared as independent")
+    assert said in html and comparison.paired is paired
+    assert "Key figures of richer against synthetic." in html
+    saved = pd.read_csv(tmp_path / "cmp" / "comparison.csv")
+    assert saved["scenario"].unique().tolist() == ["richer"]
+    assert saved.set_index("metric").loc["pair_npv", "difference"] == pytest.approx(50.0)
+    assert f"seed {seed if seed is not None else base.manifest['seed']}" in html
