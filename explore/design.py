@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from explore.space import ParameterSpace
+from sim.yamlsource import Problem, ScenarioError
 
-__all__ = ["DEFAULT_SAMPLES", "METHODS", "Design", "point_count", "sample"]
+__all__ = ["DEFAULT_SAMPLES", "METHODS", "Design", "check_grid", "point_count", "sample"]
 
 METHODS = ("morris", "sobol")
 DEFAULT_SAMPLES = {"morris": 10, "sobol": 256}
@@ -63,10 +64,34 @@ def check_design(method: str, samples: int, levels: int, second_order: bool) -> 
         raise ValueError(f"-N: Sobol needs a power of two (64, 128, 256 ...), got {samples}")
 
 
+def check_grid(space: ParameterSpace, method: str, levels: int) -> None:
+    """Raise ScenarioError when a whole-number parameter cannot sit on the Morris grid.
+
+    SALib divides each elementary effect by the grid's step; a uniform
+    whole-number parameter whose range is not a multiple of ``levels - 1`` is
+    rounded off the grid, so its steps are longer or shorter than that and its
+    effects come out wrong (an eighth too large for [2, 6] on 4 levels). The
+    grid of other distributions lies at their quantiles, which no range makes
+    whole numbers.
+    """
+    if method != "morris":
+        return
+    problems = [Problem(space.file, p.line, p.path,
+                        f"Morris on {levels} levels needs the range of a whole-number "
+                        f"parameter to be a multiple of {levels - 1}, so that its grid is "
+                        f"whole numbers; got [{p.low:g}, {p.high:g}]")
+                for p in space.parameters
+                if p.integer and p.dist == "uniform"
+                and not float((p.high - p.low) / (levels - 1)).is_integer()]
+    if problems:
+        raise ScenarioError(problems)
+
+
 def sample(space: ParameterSpace, method: str, samples: int, rng: np.random.Generator, *,
            levels: int = 4, second_order: bool = False) -> Design:
     """Sample ``space`` with SALib; values of whole-number parameters are rounded."""
     check_design(method, samples, levels, second_order)
+    check_grid(space, method, levels)
     problem = space.problem()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SALib's notes on design sizes go to the user as errors

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from explore.design import DEFAULT_SAMPLES, Design, check_design, sample
+from explore.design import DEFAULT_SAMPLES, Design, check_design, check_grid, sample
 from explore.execute import Journal, Progress, Record, Task, evaluate_tasks
 from explore.indices import analyse
 from explore.models import FunctionModel, freeze, model_for, model_from_manifest
@@ -102,6 +102,7 @@ def sensitivity(
     space = space if isinstance(space, ParameterSpace) else load_space(space)
     samples = DEFAULT_SAMPLES.get(method, 0) if samples is None else samples
     check_design(method, samples, levels, second_order)
+    check_grid(space, method, levels)
     if replications < 1:
         raise ValueError(f"--replications must be at least 1, got {replications}")
     model, scenario = model_for(source, overrides)

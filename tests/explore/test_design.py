@@ -8,8 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from explore.design import DEFAULT_SAMPLES, check_design, point_count, sample
+from explore.design import DEFAULT_SAMPLES, check_design, check_grid, point_count, sample
 from explore.space import Parameter, ParameterSpace
+from sim.yamlsource import ScenarioError
 
 pytest.importorskip("SALib")
 
@@ -107,3 +108,50 @@ def test_a_design_that_cannot_be_sampled_is_one_line(method, samples, levels, se
 def test_the_default_sample_sizes_are_valid_designs():
     for method, samples in DEFAULT_SAMPLES.items():
         check_design(method, samples, 4, False)
+
+
+def whole_numbers(low, high):
+    return ParameterSpace((Parameter("a.count", "count", "uniform", low, high, integer=True,
+                                     line=3), Parameter("x", "x", "uniform", 0, 1)),
+                          file="space.yaml")
+
+
+def test_a_whole_number_parameter_on_the_morris_grid_gets_its_exact_effect():
+    import pandas as pd
+
+    from explore.indices import analyse
+
+    space = whole_numbers(2, 8)  # 4 levels: 2, 4, 6, 8
+    design = sample(space, "morris", 10, rng())
+    assert set(design.matrix[:, 0]) == {2, 4, 6, 8}
+    y = 5 * design.matrix[:, 0] + design.matrix[:, 1]
+    indices, _ = analyse(space, design, pd.DataFrame({"y": y}), ["y"], rng(2))
+    mu_star = indices[indices["index"] == "mu_star"].set_index("parameter")["value"]
+    assert mu_star["a.count"] == pytest.approx(5 * 6) and mu_star["x"] == pytest.approx(1)
+
+
+def test_a_whole_number_range_off_the_morris_grid_is_refused_at_its_line():
+    # [2, 6] on 4 levels rounds 3.33 and 4.67 to 3 and 5: steps of 3 taken for 2.67, and
+    # every effect an eighth too large
+    with pytest.raises(ScenarioError) as refused:
+        sample(whole_numbers(2, 6), "morris", 10, rng())
+    assert [str(p) for p in refused.value.problems] == [
+        "space.yaml:3: a.count: Morris on 4 levels needs the range of a whole-number parameter "
+        "to be a multiple of 3, so that its grid is whole numbers; got [2, 6]"]
+    check_grid(whole_numbers(2, 7), "morris", 6)  # 6 levels: 2, 3, ..., 7
+    check_grid(whole_numbers(2, 6), "sobol", 4)  # variance shares see the rounded values
+    assert sample(whole_numbers(2, 6), "sobol", 8, rng()).points == 8 * 4
+
+
+def test_a_study_with_a_whole_number_range_off_the_grid_is_refused_before_it_runs(
+        write_yaml, tmp_path):
+    from explore.study import sensitivity
+
+    space = write_yaml("space.yaml", """
+        parameters:
+          markov.discount_rate: {bounds: [0.05, 0.3]}
+          markov.customers: {bounds: [200, 400], integer: true}
+        """)
+    with pytest.raises(ScenarioError, match=r"space.yaml:3: markov.customers: Morris on 4"):
+        sensitivity("markov_retention", space, "morris", 2, out=tmp_path / "never")
+    assert not (tmp_path / "never").exists()

@@ -18,7 +18,7 @@ SPACE = """
 parameters:
   markov.reward[0]: {bounds: [50, 150], name: margin per period}
   markov.discount_rate: {bounds: [0.05, 0.3], name: discount rate}
-  markov.customers: {bounds: [200, 400], integer: true, name: customers simulated}
+  markov.customers: {bounds: [200, 500], integer: true, name: customers simulated}
 """
 
 
@@ -70,7 +70,7 @@ def test_the_study_page_names_the_ranges_and_the_provenance(study):
     page = (study / "report.html").read_text()
     assert "Sensitivity of markov_retention" in page
     assert "morris study of 3 parameters, 16 points x 1 replications" in page
-    assert "uniform on [200, 400], whole numbers" in page
+    assert "uniform on [200, 500], whole numbers" in page
     assert "replications per point" in page and "space file" in page
     assert page.index("margin per period") < page.index("customers simulated")
     assert "<img" in page and (study / "plots" / "morris_customer_value.png").exists()
