@@ -138,14 +138,14 @@ def test_a_hazard_that_only_rises_or_only_falls_is_no_liability_of_adolescence(
     assert [v.passed for v in check.verdicts] == verdicts and not check.passed
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the peak is the highest of 20 noisy quarterly bins, judged by its own interval: with "
-    "12,000 pairs and a flat hazard of 0.01 per week the chosen peak's lower bound clears the "
-    "first quarter's and the fifth year's upper bounds, so a flat hazard passes"))
-def test_a_flat_hazard_has_no_honeymoon_and_no_decline(tmp_path):
-    market = piecewise_market((0.01, 0.01, 0.01))
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_a_flat_hazard_has_no_honeymoon_and_no_decline(tmp_path, seed):
+    # the highest of twenty noisy quarters, judged on the seeds that chose it, would clear
+    # the other bins' bounds; chosen on half the seeds and judged on the rest, it does not
+    market = piecewise_market((0.01, 0.01, 0.01), seed=seed)
     check = liability_of_adolescence.reproduce(serve(lambda *a: market, tmp_path))
     assert not check.verdicts[1].passed and not check.verdicts[2].passed
+    assert not check.passed
 
 
 def test_the_note_places_the_peak_against_the_buyers_trial_periods(tmp_path):
