@@ -25,10 +25,10 @@ def test_importing_the_lifecycle_config_loads_neither_simpy_nor_the_market():
 
 def test_relationship_fields_live_in_their_mechanisms_section():
     relationship = LifecycleConfig.model_validate({
-        "relationship": {"trial": {"period": 30}, "final": {"min_stay": 10}, "choice": {"beta": 2}}
+        "relationship": {"trial": {"period": 30}, "final": {"hazard": 0.2}, "choice": {"beta": 2}}
     }).relationship
     assert relationship.trial.period.value == 30
-    assert relationship.final.min_stay == 10
+    assert relationship.final.hazard == 0.2
     assert relationship.choice.beta == 2
     # untouched mechanisms keep their defaults
     assert relationship.switching.inertia == 0.08

@@ -63,10 +63,14 @@ def small_markets(draw) -> Scenario:
                 "min_episodes": draw(st.integers(1, 4)),
                 "development_trust": draw(unit),
             },
-            "development": {"commitment_threshold": draw(unit)},
+            "development": {
+                "commitment_threshold": draw(unit),
+                "project_time": draw(st.floats(1, 30)),
+            },
             "final": {
-                "min_stay": draw(st.floats(0, 40)),
-                "max_alternatives": draw(st.integers(0, 3)),
+                "hazard": draw(st.floats(0, 5)),
+                "hazard_time": draw(st.floats(1, 40)),
+                "lapse_sensitivity": draw(st.floats(0, 5)),
             },
             "review_interval": {"early": 4, "development": 6, "long_term": 8, "final": 12},
             "choice": {"beta": draw(st.floats(0, 5))},

@@ -11,7 +11,6 @@ from sim.models.lifecycle.stages import (
     development,
     early,
     final,
-    final_hears,
     long_term,
     pre,
 )
@@ -197,20 +196,44 @@ def test_an_open_conflict_makes_a_developing_buyer_review_out_of_turn():
     ]
 
 
-def test_long_term_is_institutionalised_after_its_minimum_stay_without_credible_alternatives():
-    market = StubMarket()
+def _long_term_for(market, weeks: float, satisfaction: float = 0.8):
     scale = market.rel.switching.switching_cost_scale
-    pair = committed(in_stage(make_pair(market), LONG_TERM, since=-160.0), 0.5, scale)
-    assert step(long_term, market, pair, (REVIEW,)) is final
+    pair = committed(in_stage(make_pair(market), LONG_TERM, since=-weeks), 0.5, scale)
+    pair.satisfaction = satisfaction
+    return pair
+
+
+def test_long_term_is_institutionalised_when_a_draw_falls_under_the_hazard_of_its_stay():
+    # 160 weeks in, reviewed 52 weeks ago, satisfaction 0.8, no credible alternative:
+    # chance 1 - exp(-0.5 x (0.8 - 0.55) / 0.45 x (160^2 - 108^2) / (2 x 156 x 52)) = 0.21
+    market = StubMarket(draw=0.2)
+    assert step(long_term, market, _long_term_for(market, 160.0), (REVIEW,)) is final
     assert market.relationships.entered == [(FINAL, EntryCause.INSTITUTIONALISED, 0.0)]
+    market = StubMarket(draw=0.22)
+    assert step(long_term, market, _long_term_for(market, 160.0), (REVIEW,)) == WAITING
+    assert market.relationships.entered == []
 
 
-def test_long_term_is_not_institutionalised_before_its_minimum_stay():
-    market = StubMarket()
-    scale = market.rel.switching.switching_cost_scale
-    pair = committed(in_stage(make_pair(market), LONG_TERM, since=-100.0), 0.5, scale)
+def test_a_longer_stay_in_long_term_raises_the_chance_of_institutionalisation():
+    # the same draw: 0.21 after 160 weeks, 0.59 after 520 weeks
+    market = StubMarket(draw=0.5)
+    assert step(long_term, market, _long_term_for(market, 160.0), (REVIEW,)) == WAITING
+    assert step(long_term, market, _long_term_for(market, 520.0), (REVIEW,)) is final
+
+
+def test_an_unsatisfied_long_term_buyer_is_never_institutionalised():
+    market = StubMarket(draw=0.0)
+    pair = _long_term_for(market, 520.0, satisfaction=0.55)
     assert step(long_term, market, pair, (REVIEW,)) == WAITING
     assert market.relationships.entered == []
+
+
+def test_credible_alternatives_lower_the_chance_of_institutionalisation():
+    market = StubMarket(draw=0.5)
+    pair = _long_term_for(market, 520.0)
+    rival = make_supplier("S2", reputation=0.98, price=0.9)
+    pair.buyer.aware.append(rival)
+    assert step(long_term, market, pair, (REVIEW,)) == WAITING  # 0.59 x exp(-1) < 0.5
 
 
 # -- final -------------------------------------------------------------------------
@@ -227,9 +250,27 @@ def test_final_absorbs_an_open_conflict_until_its_next_review():
     ]
 
 
-def test_a_final_buyer_hears_only_entrants():
-    assert final_hears(make_supplier(entrant=True))
-    assert not final_hears(make_supplier(entrant=False))
+def _final_with_rival(market, care: float):
+    pair = committed(in_stage(make_pair(market), FINAL), share=0.5, investment=0.0)
+    pair.care = care
+    rival = make_supplier("S2", price=0.8, reputation=0.98)  # offer 1.18 against 1.03
+    pair.buyer.aware.append(rival)
+    return pair
+
+
+def test_a_final_buyer_whose_supplier_neglected_it_looks_around_and_can_leave_without_entry():
+    # care 0: it looks around with probability 1 - exp(-0.5) = 0.39
+    market = StubMarket(draw=0.3)
+    assert step(final, market, _final_with_rival(market, care=0.0), (REVIEW,)) is None
+    assert market.relationships.ended == [(EndReason.COMPETITOR, None, "S2")]
+    assert market.sourcing.searches == 1
+
+
+def test_a_final_buyer_looked_after_by_its_supplier_does_not_look_around():
+    market = StubMarket(draw=0.0)
+    assert step(final, market, _final_with_rival(market, care=1.0), (REVIEW,)) == WAITING
+    assert market.relationships.ended == []
+    assert market.sourcing.searches == 0
 
 
 def test_a_final_buyer_switches_to_an_entrant_whose_offer_beats_the_incumbent():

@@ -191,7 +191,8 @@ class Pair:
     ``preference`` is the buyer's smoothed realised value of the supplier
     (the choice rule's J). Money in the ledger is
     undiscounted except ``npv``, the supplier's continuously discounted net
-    value of the account.
+    value of the account. ``projects`` maps a side (``True`` for the supplier)
+    to the week its running adaptation project is delivered.
     """
 
     __slots__ = (
@@ -234,6 +235,7 @@ class Pair:
         "offering",
         "preference",
         "prior_strength",
+        "projects",
         "revenue",
         "revenue_by_stage",
         "review_token",
@@ -290,6 +292,7 @@ class Pair:
         self.goodwill_weight = 0.0
         self.conflicts = self.unresolved = self.episodes = self.failures = 0
         self.adaptations_buyer = self.adaptations_supplier = 0
+        self.projects: dict[bool, float] = {}
         self.noticed_shifts = self.missed_shifts = 0
         self.revenue = self.margin = self.cost_to_serve = self.attention_cost = 0.0
         self.npv = 0.0

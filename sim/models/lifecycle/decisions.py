@@ -20,6 +20,9 @@ Suggested functional forms chosen here:
   the supplier carries a real part of its volume (share >= 0.25) and there is
   technological distance left to remove (C8); its investment becomes its
   switching cost (C9).
+- An adaptation is a project (``episodes.start_project``): its cost and
+  duration grow with the relationship's complexity, and it takes effect
+  when delivered; a side with a project running starts no other.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from typing import TYPE_CHECKING
 
 from sim.models.lifecycle import formulas
 from sim.models.lifecycle.agents import DEVELOPMENT, LONG_TERM, Pair, Supplier
-from sim.models.lifecycle.economics import book_investment, forecast_npv
+from sim.models.lifecycle.economics import forecast_npv
+from sim.models.lifecycle.episodes import project_scale, start_project
 from sim.models.lifecycle.judgement import (
     best_alternative,
     best_alternative_supplier,
@@ -172,22 +176,35 @@ def _mutual(pair: Pair) -> float:
 
 
 def consider_adaptations(market: LifecycleMarket, pair: Pair) -> None:
-    """Each side decides whether to adapt products, processes or organisation (C8, C9)."""
+    """Each side decides whether to start an adaptation project (C8, C9).
+
+    A side with a project still running starts no other; a project's cost
+    scales with the relationship's complexity (``episodes.project_scale``).
+    """
     rel, policy, economics = market.rel, market.policy, market.economics
-    if pair.technological > 0.02 and pair.trust >= policy.adaptation_trust:
-        investment = economics.adaptation_supplier
+    scale = project_scale(market, pair)
+    if (
+        True not in pair.projects
+        and pair.technological > 0.02
+        and pair.trust >= policy.adaptation_trust
+    ):
+        investment = economics.adaptation_supplier * scale
         gain = _adaptation_gain(market, pair, investment)
         if market.log.enabled:
             market.relationships.record(pair, EventKind.DECISION, "adapt", forecast=gain)
         if gain >= (1.0 + policy.adaptation_hurdle) * investment:
-            _adapt(market, pair, investment, by_supplier=True, forecast=gain)
+            start_project(market, pair, investment, by_supplier=True, forecast=gain)
     if (
-        pair.technological > 0.02
+        False not in pair.projects
+        and pair.technological > 0.02
         and pair.trust >= rel.development.adaptation_trust
         and pair.satisfaction >= pair.buyer.search_threshold
         and pair.share >= 0.25
     ):
-        _adapt(market, pair, economics.adaptation_buyer, by_supplier=False, forecast=float("nan"))
+        start_project(
+            market, pair, economics.adaptation_buyer * scale, by_supplier=False,
+            forecast=float("nan"),
+        )
     update_commitment(market, pair)
 
 
@@ -215,34 +232,3 @@ def _adaptation_gain(market: LifecycleMarket, pair: Pair, investment: float) -> 
     )
     return after - base
 
-
-def _adapt(
-    market: LifecycleMarket, pair: Pair, investment: float, by_supplier: bool, forecast: float,
-) -> None:
-    rel = market.rel
-    now = market.env.now
-    trust = pair.trust
-    commitment_before = pair.commitment_supplier if by_supplier else pair.commitment_buyer
-    pair.technological *= 1.0 - rel.development.adaptation_effect
-    if by_supplier:
-        pair.adaptations_supplier += 1
-        pair.time_distance *= 1.0 - 0.5 * rel.development.adaptation_effect
-        requirements = pair.buyer.requirements
-        offering = pair.offering
-        for axis in (0, 1):
-            gap = requirements[axis] - offering[axis]
-            offering[axis] += rel.development.adaptation_effect * gap
-    else:
-        pair.adaptations_buyer += 1
-    if pair.adaptations_buyer + pair.adaptations_supplier == 1:
-        pair.trust_at_adaptation = trust
-    book_investment(market, pair, investment, by_supplier, now)
-    update_commitment(market, pair)
-    if market.log.enabled:
-        market.relationships.record(
-            pair, EventKind.ADAPTATION, "supplier" if by_supplier else "buyer", amount=investment,
-            trust_before=trust, trust_after=trust, forecast=forecast,
-            uncertainty_before=pair.uncertainty, uncertainty_after=pair.uncertainty,
-            commitment_before=commitment_before,
-            commitment_after=pair.commitment_supplier if by_supplier else pair.commitment_buyer,
-        )

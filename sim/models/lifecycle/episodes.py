@@ -31,6 +31,16 @@ Suggested functional forms chosen here:
   distance.
 - Commitment is recomputed after every order of a begun relationship (its
   trust and volume share have just changed, C7).
+- An adaptation is a project (C8, C9): decided at a review, it is delivered
+  ``project_time x scale`` weeks later and costs the side's base cost x
+  scale, ``scale = formulas.project_scale(complexity)`` with complexity from
+  the buyer's order rate (``formulas.complexity``: frequent deliveries are
+  just in time). Each side runs at most one project at a time. On delivery
+  the investment is sunk (the supplier's enters its NPV, the buyer's is its
+  switching cost), technological distance falls by ``adaptation_effect``,
+  and a supplier's project also moves its offering toward the buyer's
+  requirements and cuts time distance by half as much; commitment is
+  recomputed. A project of a relationship that ended is abandoned.
 """
 
 from __future__ import annotations
@@ -41,9 +51,15 @@ from typing import TYPE_CHECKING
 from sim.models.choice import update_preference
 from sim.models.lifecycle import formulas
 from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, STAGE_NAMES, Buyer, Pair
-from sim.models.lifecycle.economics import attention_rate, book_cost, book_order
+from sim.models.lifecycle.economics import (
+    attention_rate,
+    book_cost,
+    book_investment,
+    book_order,
+)
 from sim.models.lifecycle.judgement import update_commitment, value_of_success, working_friction
 from sim.models.lifecycle.vocabulary import EventKind, Message
+from sim.units import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.models.lifecycle.interface import LifecycleMarket
@@ -271,3 +287,55 @@ def key_person_leaves(market: LifecycleMarket, buyer: Buyer) -> None:
                 uncertainty_before=uncertainty_before, uncertainty_after=pair.uncertainty,
                 detail=f"{STAGE_NAMES[pair.stage]}",
             )
+
+
+def project_scale(market: LifecycleMarket, pair: Pair) -> float:
+    """How large an adaptation project is in this relationship (cost and duration,
+    1 at median complexity; C9)."""
+    development = market.rel.development
+    complexity = formulas.complexity(
+        pair.buyer.order_rate * WEEKS_PER_YEAR, development.complexity_order_rate
+    )
+    return formulas.project_scale(complexity, development.complexity_weight)
+
+
+def start_project(
+    market: LifecycleMarket, pair: Pair, cost: float, by_supplier: bool, forecast: float,
+) -> None:
+    """One side commits ``cost`` (money) to an adaptation project, delivered later (C8, C9)."""
+    now = market.env.now
+    duration = market.rel.development.project_time * project_scale(market, pair)
+    pair.projects[by_supplier] = now + duration
+    if math.isnan(pair.trust_at_adaptation):
+        pair.trust_at_adaptation = pair.trust
+    if market.log.enabled:
+        commitment = pair.commitment_supplier if by_supplier else pair.commitment_buyer
+        market.relationships.record(
+            pair, EventKind.ADAPTATION, "supplier" if by_supplier else "buyer", amount=cost,
+            trust_before=pair.trust, trust_after=pair.trust, forecast=forecast,
+            uncertainty_before=pair.uncertainty, uncertainty_after=pair.uncertainty,
+            commitment_before=commitment, commitment_after=commitment,
+        )
+
+    def deliver(_event, pair=pair):
+        if not pair.ended:
+            deliver_project(market, pair, cost, by_supplier)
+
+    market.env.timeout(duration).callbacks.append(deliver)
+
+
+def deliver_project(market: LifecycleMarket, pair: Pair, cost: float, by_supplier: bool) -> None:
+    """An adaptation project is delivered: its investment is sunk and it takes effect."""
+    effect = market.rel.development.adaptation_effect
+    del pair.projects[by_supplier]
+    pair.technological *= 1.0 - effect
+    if by_supplier:
+        pair.adaptations_supplier += 1
+        pair.time_distance *= 1.0 - 0.5 * effect
+        requirements, offering = pair.buyer.requirements, pair.offering
+        for axis in (0, 1):
+            offering[axis] += effect * (requirements[axis] - offering[axis])
+    else:
+        pair.adaptations_buyer += 1
+    book_investment(market, pair, cost, by_supplier, market.env.now)
+    update_commitment(market, pair)

@@ -11,6 +11,12 @@ explains the choices.
 1.0
 >>> sunk(40.0, scale=40.0)
 0.5
+>>> complexity(26.0, reference_rate=26.0)
+0.5
+>>> project_scale(0.5, weight=0.75)
+1.0
+>>> round(institutionalisation_chance(52.0, 104.0, 0.5, 104.0, 1.0, 1.0), 4)
+0.5276
 """
 
 from __future__ import annotations
@@ -68,3 +74,38 @@ def switching_penalty(switching_cost: float, scale: float, weight: float) -> flo
     """Value per order a buyer gives up by leaving its sunk adaptations (C9):
     ``weight`` times how much the switching cost (money) binds, ``sunk``."""
     return weight * switching_cost / (switching_cost + scale)
+
+
+def complexity(order_rate: float, reference_rate: float) -> float:
+    """How complex a relationship is, [0, 1): ``rate / (rate + reference_rate)``.
+
+    Frequent deliveries tie the supplier's logistics into the buyer's
+    production (just in time), so the order rate (orders per year) measures
+    how much an adaptation must restructure; one half at ``reference_rate``.
+    """
+    return order_rate / (order_rate + reference_rate)
+
+
+def project_scale(complexity: float, weight: float) -> float:
+    """How much larger than at median complexity an adaptation project is, in
+    cost and in duration: ``1 - weight + 2 weight complexity``, 1 at complexity
+    0.5; ``weight`` in [0, 1] (C9)."""
+    return 1.0 - weight + 2.0 * weight * complexity
+
+
+def institutionalisation_chance(
+    since: float, now: float, rate: float, reference: float, satisfied: float,
+    unrivalled: float,
+) -> float:
+    """Probability that a long-term relationship becomes final between weeks
+    ``since`` and ``now`` of its stay in long-term (C12).
+
+    The hazard grows in proportion to the time spent in long-term, reaching
+    ``rate`` per year at ``reference`` weeks, and is scaled by how satisfied
+    the buyer is (``satisfied``, [0, 1]) and by the absence of credible
+    alternatives (``unrivalled``, [0, 1]): ``h(t) = rate (t / reference)
+    satisfied unrivalled`` per year, so the chance over the interval is
+    ``1 - exp(-rate satisfied unrivalled (now^2 - since^2) / (2 reference 52))``.
+    """
+    exposure = (now * now - since * since) / (2.0 * reference * 52.0)
+    return 1.0 - math.exp(-rate * satisfied * unrivalled * exposure)

@@ -14,8 +14,8 @@ Suggested functional forms chosen here:
   buyer with a free slot (fewer relationships than its sourcing breadth)
   starts evaluating the supplier: a ``pre`` relationship. A persuaded buyer
   without one puts the offer to its weakest relationship, whose stage
-  decides (C6, C9). What a buyer in a final relationship hears is final's
-  rule (``stages.final_hears``, C12).
+  decides (C6, C9). Entrants and buyers in final relationships follow the
+  same rule as everyone else (C12).
 - Volume shares: trial orders take a fixed small share in early; the rest of
   the demand is split by the shared logit choice rule over the developed
   relationships' preferences and an outside option worth the buyer's
@@ -31,14 +31,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.models.choice import choice_probabilities
-from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, FINAL, Buyer, Pair, Supplier
+from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, Buyer, Pair, Supplier
 from sim.models.lifecycle.judgement import (
     holding_value,
     known_rivals,
     prospect_value,
     would_pursue,
 )
-from sim.models.lifecycle.stages import development_ceiling, final_hears
+from sim.models.lifecycle.stages import development_ceiling
 from sim.models.lifecycle.vocabulary import EntryCause, Message
 
 if TYPE_CHECKING:
@@ -77,16 +77,11 @@ class Sourcing:
         """
         market = self.market
         pairs = buyer.pairs
-        institutional = None
         for pair in pairs:
             if pair.supplier is supplier:
                 return False
-            if pair.stage == FINAL:
-                institutional = pair
         if not would_pursue(market, buyer, supplier):
             return False
-        if institutional is not None and not final_hears(supplier):
-            return True
         aware = buyer.aware
         if supplier in aware:
             aware.remove(supplier)
@@ -94,9 +89,6 @@ class Sourcing:
         if len(aware) > market.config.market.awareness_limit:
             del aware[0]
         if supplier in buyer.rejected:
-            return True
-        if institutional is not None:
-            market.relationships.post(institutional, (Message.APPROACH, supplier))
             return True
         if market.marketing_draws.uniform() >= self.persuasion(supplier, buyer):
             return True

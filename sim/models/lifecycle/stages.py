@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, FINAL, LONG_TERM, Pair, Supplier
+from sim.models.lifecycle import formulas
+from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, FINAL, LONG_TERM, Pair
 from sim.models.lifecycle.decisions import (
     buyer_review,
     competitor_wins,
@@ -31,6 +32,7 @@ from sim.models.lifecycle.judgement import (
     expected_value,
     experienced_cultural_gap,
     foresees_problems,
+    known_rivals,
     outclassed,
     prospect_value,
     too_far_apart,
@@ -248,8 +250,9 @@ def long_term(market: LifecycleMarket, pair: Pair):
     The supplier's attention policy may cut attention, so requirement shifts
     go unnoticed and fit and satisfaction erode (C11). A competitor's offer
     wins when it beats the incumbent by more than switching cost and inertia.
-    After a long stay, with both sides satisfied and committed and no
-    credible alternative in sight, the relationship is institutionalised (C12).
+    At each review it may be institutionalised (C12): a hazard that grows with
+    the stay in long-term, satisfaction and the absence of credible
+    alternatives (``_ready_for_final``).
     """
     return (yield from _reviewed(market, pair, _to_final))
 
@@ -262,36 +265,64 @@ def _to_final(market: LifecycleMarket, pair: Pair):
 
 
 def _ready_for_final(market: LifecycleMarket, pair: Pair) -> bool:
-    rel = market.rel
-    return (
-        market.env.now - pair.stage_since >= rel.final.min_stay
-        and pair.satisfaction >= rel.final.satisfaction
-        and min(pair.commitment_buyer, pair.commitment_supplier)
-        >= rel.development.commitment_threshold
-        and credible_alternatives(market, pair) <= rel.final.max_alternatives
-    )
+    """Whether the relationship is institutionalised at this review: a hazard (C12).
 
-
-def final_hears(supplier: Supplier) -> bool:
-    """Final's defining rule for contacts: a buyer in a final relationship hears
-    only an entrant's approach and ignores routine marketing (C12). Sourcing
-    applies it to every contact.
+    While both sides stay committed, the chance over the interval since the
+    last review grows with the time spent in long-term, the buyer's
+    satisfaction above the final threshold and the absence of credible
+    alternatives (``formulas.institutionalisation_chance``).
     """
-    return supplier.entrant
+    rel = market.rel
+    final = rel.final
+    if min(pair.commitment_buyer, pair.commitment_supplier) < rel.development.commitment_threshold:
+        return False
+    satisfied = (pair.satisfaction - final.satisfaction) / (1.0 - final.satisfaction)
+    if satisfied <= 0.0:
+        return False
+    now = market.env.now - pair.stage_since
+    since = max(0.0, now - market.review_by_stage[LONG_TERM])
+    unrivalled = math.exp(-final.alternative_weight * credible_alternatives(market, pair))
+    chance = formulas.institutionalisation_chance(
+        since, now, final.hazard, final.hazard_time, min(1.0, satisfied), unrivalled
+    )
+    return market.decision_draws.uniform() < chance
 
 
 def final(market: LifecycleMarket, pair: Pair):
-    """Final: institutionalised; rare reviews, routine marketing ignored (C12).
+    """Final: institutionalised; rare reviews, conflicts absorbed (C12).
 
     Conflicts are absorbed by established procedures until the next (rare)
-    review. Only an entrant's approach forces a review out of turn: an
-    incumbent that stopped following its customer meets a newer offering.
+    review. Offers reach the buyer through the ordinary rules (an entrant's
+    included); at a review a buyer whose supplier's attention has lapsed
+    may look around (``_attention_lapsed``), so a final relationship can
+    decay without any entry.
     """
     while True:
         for message in (yield from wait(market, pair)):
             if not _weathers(market, pair, message, problems=False):
                 return None
             if message[0] == REVIEW:
-                if not _passes_review(market, pair):
+                if not _passes_review(market, pair) or _attention_lapsed(market, pair):
                     return None
                 market.relationships.schedule_review(pair)
+
+
+def _attention_lapsed(market: LifecycleMarket, pair: Pair) -> bool:
+    """Whether a lapse of the supplier's attention loses it the buyer; at a final review.
+
+    The buyer remembers how its needs were met (``care``, which falls with
+    every requirement shift the supplier missed). With probability
+    ``1 - exp(-lapse_sensitivity (1 - care))`` it looks around: it searches,
+    and its best known rival makes an offer judged like any other
+    (``decisions.competitor_wins``), against the switching cost and inertia.
+    Returns whether the relationship ended.
+    """
+    chance = 1.0 - math.exp(-market.rel.final.lapse_sensitivity * (1.0 - pair.care))
+    if market.decision_draws.uniform() >= chance:
+        return False
+    buyer = pair.buyer
+    market.sourcing.search(buyer)
+    rival = max(
+        known_rivals(market, buyer), key=lambda s: prospect_value(market, buyer, s), default=None
+    )
+    return rival is not None and competitor_wins(market, pair, rival)

@@ -26,10 +26,12 @@ class Economics(_Section):
         description="cost of one attention unit for one week, money"
     )
     adaptation_supplier: float = Field(
-        40, ge=0, le=MAX_MONEY, description="supplier adaptation, money"
+        12, ge=0, le=MAX_MONEY,
+        description="supplier's adaptation project at median complexity, money"
     )
     adaptation_buyer: float = Field(
-        25, ge=0, le=MAX_MONEY, description="buyer adaptation, money"
+        8, ge=0, le=MAX_MONEY,
+        description="buyer's adaptation project at median complexity, money"
     )
     tailoring_cost: float = Field(
         3.0, ge=0, le=MAX_MONEY,

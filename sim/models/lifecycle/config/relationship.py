@@ -12,7 +12,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from sim.models.lifecycle.config._base import _Section
-from sim.units import MAX_WEEKS, DurationDistribution, LogNormal, PositiveWeeks, Weeks, ranged
+from sim.units import MAX_WEEKS, DurationDistribution, LogNormal, PositiveWeeks, ranged
 
 
 class Trust(_Section):
@@ -100,13 +100,30 @@ class Trial(_Section):
 
 
 class Development(_Section):
-    """Development: the buyer's adaptations and the commitment that makes it long-term (C8, C9)."""
+    """Development: adaptation projects and the commitment that makes it long-term (C8, C9).
+
+    An adaptation is a project: decided at a review, delivered after a
+    duration, and its cost and duration scale with the relationship's
+    complexity (``formulas.complexity``, ``formulas.project_scale``).
+    """
 
     adaptation_trust: float = Field(
         0.7, ge=0, le=1, description="trust the buyer needs before adapting, [0,1]"
     )
     adaptation_effect: float = Field(
-        0.5, ge=0, le=1, description="share of technological distance an adaptation removes"
+        0.3, ge=0, le=1,
+        description="share of technological distance one delivered adaptation project removes",
+    )
+    project_time: PositiveWeeks = Field(
+        26, description="weeks an adaptation project takes in a relationship of median complexity"
+    )
+    complexity_order_rate: float = Field(
+        26, gt=0, le=1e6,
+        description="orders per year at which a relationship's complexity is one half",
+    )
+    complexity_weight: float = Field(
+        0.75, ge=0, le=1,
+        description="how strongly complexity scales a project's cost and duration, [0,1]",
     )
     commitment_threshold: float = Field(
         0.5, ge=0, le=1, description="commitment of both sides that makes it long-term, [0,1]"
@@ -114,17 +131,39 @@ class Development(_Section):
 
 
 class Final(_Section):
-    """Institutionalisation: when a long-term relationship becomes final (C12)."""
+    """Institutionalisation: the hazard that a long-term relationship becomes final (C12).
 
-    min_stay: Weeks = Field(156, description="time in long-term before final, weeks")
-    satisfaction: float = Field(
-        0.55, ge=0, le=1, description="satisfaction both sides need to institutionalise, [0,1]"
+    At each long-term review the relationship becomes final with the chance
+    ``formulas.institutionalisation_chance`` over the interval since the last
+    one: a hazard that grows with the time spent in long-term, with the
+    buyer's satisfaction above ``satisfaction`` and with the absence of
+    credible alternatives, while both sides stay committed.
+    """
+
+    hazard: float = Field(
+        0.5, ge=0, le=100,
+        description="yearly hazard of institutionalisation at hazard_time in long-term, "
+        "fully satisfied and without credible alternatives",
     )
-    max_alternatives: int = Field(
-        0, ge=0, le=100, description="credible alternatives the buyer may see and still go final"
+    hazard_time: PositiveWeeks = Field(
+        156, description="weeks in long-term at which the hazard reaches its rate"
+    )
+    satisfaction: float = Field(
+        0.55, ge=0, le=1,
+        description="satisfaction below which there is no institutionalisation; the hazard "
+        "grows linearly from it to 1, [0,1]",
+    )
+    alternative_weight: float = Field(
+        1.0, ge=0, le=100,
+        description="each credible alternative multiplies the hazard by exp(-weight)",
     )
     credibility_margin: float = Field(
         0.1, ge=0, le=1, description="an alternative is credible within this value of the incumbent"
+    )
+    lapse_sensitivity: float = Field(
+        0.5, ge=0, le=100,
+        description="at a final review the buyer looks around with probability "
+        "1 - exp(-lapse_sensitivity (1 - care))",
     )
 
 
