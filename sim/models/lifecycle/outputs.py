@@ -123,7 +123,7 @@ _SAMPLE_COLUMNS = (
     *(f"commitment_{stage}" for stage in STAGE_NAMES),
     *(f"satisfaction_{stage}" for stage in STAGE_NAMES),
     "cumulative_value", "cumulative_revenue", "buyer_spend", "marketing_spend",
-    "prospects_judged", "prospects_declined",
+    "prospects_judged", "prospects_declined", "n_stretched",
 )
 
 
@@ -175,11 +175,14 @@ class Sampler:
             for s in range(len(STAGE_NAMES))
         ]
         entrants = sum(1 for s in market.suppliers if s.entrant)
+        # suppliers whose accounts ask for more attention than they have (C11)
+        stretched = sum(1 for s in market.suppliers if s.attention_demand > s.capacity)
         sample = (
             time, len(market.buyers), len(market.suppliers), entrants, *counts, sum(counts),
             *shares, *(m[0] for m in means), *(m[1] for m in means), *(m[2] for m in means),
             market.cumulative_value, market.cumulative_revenue, market.buyer_spend,
             market.marketing_spend, market.prospects_judged, market.prospects_declined,
+            stretched,
         )
         for name, value in zip(_SAMPLE_COLUMNS, sample, strict=True):
             self.columns[name].append(value)
@@ -188,7 +191,7 @@ class Sampler:
         """The timeseries as a DataFrame; counts are integers."""
         frame = pd.DataFrame({name: pd.Series(v, dtype=float) for name, v in self.columns.items()})
         for name in ("n_buyers", "n_suppliers", "n_entrants", "n_active",
-                     "prospects_judged", "prospects_declined",
+                     "prospects_judged", "prospects_declined", "n_stretched",
                      *(f"n_{stage}" for stage in STAGE_NAMES)):
             frame[name] = frame[name].astype("int64")
         return frame
