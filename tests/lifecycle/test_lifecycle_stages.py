@@ -166,14 +166,25 @@ def test_development_becomes_long_term_at_a_review_once_both_sides_are_committed
     assert pair.commitment_buyer == pytest.approx(0.35 * 0.965 + 0.3 * 0.5 + 0.35 * 0.5)
 
 
-def test_a_supplier_drops_a_developing_account_it_forecasts_at_a_loss():
+def test_a_busy_supplier_drops_a_developing_account_it_forecasts_at_a_loss():
     market = StubMarket()
     pair = committed(in_stage(make_pair(market), DEVELOPMENT), share=0.1, investment=0.0)
+    pair.supplier.attention_demand = pair.supplier.capacity  # its attention is all taken
     assert step(development, market, pair, (REVIEW,)) is None
     assert market.relationships.ended == [
         (EndReason.UNPROFITABLE, EndCause.FORECAST_NEGATIVE, None)
     ]
     assert pair.forecast_last < 0
+    assert pair.supplier.prospects == {pair.buyer: False}
+
+
+def test_an_idle_supplier_keeps_the_same_account_since_its_attention_costs_it_little():
+    market = StubMarket()
+    pair = committed(in_stage(make_pair(market), DEVELOPMENT), share=0.1, investment=0.0)
+    pair.supplier.attention_demand = 0.1 * pair.supplier.capacity
+    assert step(development, market, pair, (REVIEW,)) == WAITING
+    assert market.relationships.ended == []
+    assert pair.forecast_last > 0
 
 
 def test_development_stays_while_the_buyer_is_not_yet_committed():

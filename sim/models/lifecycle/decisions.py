@@ -35,6 +35,7 @@ from sim.models.lifecycle.agents import DEVELOPMENT, LONG_TERM, Pair, Supplier
 from sim.models.lifecycle.economics import forecast_npv
 from sim.models.lifecycle.episodes import project_scale, start_project
 from sim.models.lifecycle.judgement import (
+    attention_price,
     best_alternative,
     best_alternative_supplier,
     best_rival,
@@ -159,6 +160,7 @@ def supplier_keeps(market: LifecycleMarket, pair: Pair) -> bool:
     forecast = forecast_npv(
         market, pair, pair.share, pair.stage, pair.satisfaction,
         _mutual(pair), success_probability(market, pair),
+        attention_price(market, pair.supplier),
     )
     pair.forecast_last = forecast
     if market.log.enabled:

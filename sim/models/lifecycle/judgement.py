@@ -112,7 +112,22 @@ def prospect_forecast(market: LifecycleMarket, buyer: Buyer, supplier: Supplier)
     return forecast_account(
         market, buyer, supplier, 0.5 + 0.5 * cultural, 1.0 / buyer.breadth, DEVELOPMENT,
         satisfaction=0.5, commitment=0.3, success=success,
+        attention_price=attention_price(market, supplier, market.attention_by_stage[DEVELOPMENT]),
     )
+
+
+def attention_price(market: LifecycleMarket, supplier: Supplier, extra: float = 0.0) -> float:
+    """What an account's attention costs the supplier: its alternative use (C11, C16).
+
+    ``attention_cost x min(1, load)``, load = the attention its accounts ask
+    for (plus ``extra`` for a new account) over its capacity: idle account
+    managers cost little more for one more account, a stretched team takes
+    attention from the accounts it has (money per attention unit-week).
+    """
+    if supplier.capacity <= 0.0:
+        return market.economics.attention_cost
+    load = (supplier.attention_demand + extra) / supplier.capacity
+    return market.economics.attention_cost * min(1.0, load)
 
 
 def would_pursue(market: LifecycleMarket, buyer: Buyer, supplier: Supplier) -> bool:
