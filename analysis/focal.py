@@ -19,8 +19,8 @@ import pandas as pd
 from analysis.bundle import has_columns, stage_rank, stages_of
 from sim.results import Results
 
-__all__ = ["STAGE_PREFIX", "absent_focal", "focal_names", "focal_pairs", "focal_share",
-           "of_focal", "reaching", "whose"]
+__all__ = ["STAGE_PREFIX", "WINNERS", "absent_focal", "focal_names", "focal_pairs",
+           "focal_share", "lost_to_whom", "of_focal", "reaching", "whose"]
 
 STAGE_PREFIX = "focal_at_"
 """Key figures ``focal_at_<stage>``: the focal suppliers' pairs reaching that stage."""
@@ -110,4 +110,47 @@ def reaching(stage: str) -> Callable[[Results], pd.Series | None]:
         reached = stage_rank(pairs["furthest_stage"], stages).to_numpy() >= stages.index(stage)
         counts = pd.Series(reached.astype(float)).groupby(pairs["replication"].to_numpy()).sum()
         return counts.reindex(replications, fill_value=0.0).astype(float)
+    return compute
+
+
+WINNERS = ("entrant", "incumbent", "outside")
+"""Who can take a relationship's business: an entrant, an incumbent supplier, or the spot
+market (``lost_to`` is ``outside``)."""
+
+
+def lost_to_whom(kind: str) -> Callable[[Results], pd.Series | None]:
+    """The focal suppliers' ended relationships lost to ``kind`` (one of :data:`WINNERS`).
+
+    % of the focal suppliers' ended relationships, per replication: whose
+    ``lost_to`` names an entrant, an incumbent (any supplier that did not
+    enter), or the spot market. A winner's kind is read from its own pairs'
+    ``entrant`` flag in the same replication.
+    """
+    if kind not in WINNERS:
+        raise ValueError(f"unknown kind of winner {kind!r}; one of {', '.join(WINNERS)}")
+
+    def compute(results: Results) -> pd.Series | None:
+        pairs, mine = results.pairs, focal_pairs(results)
+        if mine is None or not has_columns(pairs, "lost_to", "entrant", "supplier", "end_reason"):
+            return None
+        entered = pairs["entrant"].fillna(False).astype(bool)
+        entrants = set(zip(pairs["replication"][entered], pairs["supplier"][entered].astype(str),
+                           strict=True))
+        ours = mine.pairs
+        winner = ours["lost_to"].fillna("").astype(str)
+        reason = ours["end_reason"].astype("string")
+        ended = (reason.notna() & (reason != "")).to_numpy()
+        if "censored" in ours.columns:
+            ended &= ~ours["censored"].fillna(False).astype(bool).to_numpy()
+        is_entrant = np.array([(r, w) in entrants
+                               for r, w in zip(ours["replication"], winner, strict=True)],
+                              dtype=bool)
+        outside = (winner == "outside").to_numpy()
+        named = (winner != "").to_numpy() & ~outside
+        lost = {"entrant": named & is_entrant, "incumbent": named & ~is_entrant,
+                "outside": outside}[kind] & ended
+        grouped = pd.DataFrame({"ended": ended, "lost": lost}).groupby(
+            ours["replication"].to_numpy()).sum()
+        return (grouped["lost"] / grouped["ended"].where(grouped["ended"] > 0) * 100
+                ).astype(float)
     return compute

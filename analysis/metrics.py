@@ -26,7 +26,15 @@ from analysis.bundle import (
     stage_rank,
     stages_of,
 )
-from analysis.focal import STAGE_PREFIX, focal_names, focal_share, of_focal, reaching, whose
+from analysis.focal import (
+    STAGE_PREFIX,
+    focal_names,
+    focal_share,
+    lost_to_whom,
+    of_focal,
+    reaching,
+    whose,
+)
 from analysis.stats import bootstrap_interval, kaplan_meier, restricted_mean
 from sim.results import Results
 
@@ -272,6 +280,16 @@ METRICS: tuple[Metric, ...] = (
            of_focal(_portfolio_npv), only_when="entrant", focal=True),
     Metric("focal_lost_to_competitors", "incumbents' ended relationships lost to competitors",
            "% of incumbents' ended relationships", of_focal(_lost_to_competitors),
+           only_when="entrant", focal=True),
+    Metric("focal_lost_to_entrants", "incumbents' ended relationships lost to entrants",
+           "% of incumbents' ended relationships", lost_to_whom("entrant"),
+           only_when="entrant", focal=True),
+    Metric("focal_lost_to_incumbents",
+           "incumbents' ended relationships lost to other incumbents",
+           "% of incumbents' ended relationships", lost_to_whom("incumbent"),
+           only_when="entrant", focal=True),
+    Metric("focal_lost_to_spot_market", "incumbents' ended relationships lost to the spot market",
+           "% of incumbents' ended relationships", lost_to_whom("outside"),
            only_when="entrant", focal=True),
     Metric("customer_value", "customer value", "money per customer", _customer_value),
     Metric("customer_lifetime", "periods until lost (restricted mean)", "periods",

@@ -82,3 +82,49 @@ def test_the_figures_reach_the_key_figures_with_their_units():
     assert metric_info("forecast_error").unit == "money per ended pair"
     assert metric_info("ended_before_long_term").unit == "% of ended relationships"
     assert not math.isnan(figures.loc["ended_before_long_term", "value"])
+
+
+LOSSES = pd.DataFrame({
+    "replication": [0, 0, 0, 0, 0, 0, 1, 1, 1],
+    "supplier": ["S1", "S1", "S2", "S1", "E1", "S2", "S1", "E1", "S2"],
+    "entrant": [False, False, False, False, True, False, False, True, False],
+    "censored": [False, False, False, True, True, False, False, False, True],
+    "end_reason": ["competitor", "outside_option", "competitor", None, None, "distance",
+                   "competitor", "competitor", None],
+    "lost_to": ["E1", "outside", "S1", "", "", "", "S2", "S1", ""],
+    "start": [0.0] * 9, "end": [10.0] * 9,
+})
+
+
+def test_the_incumbents_losses_say_who_took_the_business():
+    table = replication_metrics(_results(LOSSES))
+    # replication 0: incumbents ended four (S1 to E1, S1 to outside, S2 to S1, S2 by distance)
+    assert table.loc[0, "focal_lost_to_entrants"] == 25
+    assert table.loc[0, "focal_lost_to_incumbents"] == 25
+    assert table.loc[0, "focal_lost_to_spot_market"] == 25
+    # replication 1: the incumbents ended one, to S2 (E1 -> S1 is an entrant's loss)
+    assert table.loc[1, "focal_lost_to_incumbents"] == 100
+    assert table.loc[1, "focal_lost_to_entrants"] == 0
+    # together with other endings they make up all the incumbents' ended relationships
+    assert (table.loc[0, ["focal_lost_to_entrants", "focal_lost_to_incumbents",
+                          "focal_lost_to_spot_market"]].sum()
+            + 25) == pytest.approx(100)
+
+
+def test_a_winner_is_an_entrant_only_in_the_replication_where_it_entered():
+    # replication 1: S1 loses to E1, which entered there
+    lost_to_e1 = LOSSES.assign(lost_to=["E1", "outside", "S1", "", "", "", "E1", "S1", ""])
+    assert replication_metrics(_results(lost_to_e1)).loc[1, "focal_lost_to_entrants"] == 100
+    # a supplier named E1 that was there from the start is an incumbent in that replication
+    there_from_start = lost_to_e1.assign(entrant=[False, False, False, False, True, False,
+                                                  False, False, False])
+    table = replication_metrics(_results(there_from_start))
+    assert table.loc[0, "focal_lost_to_entrants"] == 25
+    assert table.loc[1, "focal_lost_to_entrants"] == 0
+    assert table.loc[1, "focal_lost_to_incumbents"] == 100  # S1 to E1 and E1 to S1
+
+
+def test_without_lost_to_the_figures_are_left_out():
+    table = replication_metrics(_results(LOSSES.drop(columns=["lost_to"])))
+    assert "focal_lost_to_entrants" not in table.columns
+    assert "focal_lost_to_competitors" in table.columns

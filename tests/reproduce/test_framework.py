@@ -184,4 +184,3 @@ def test_the_statements_that_follow_from_construction_are_labelled_with_their_ru
     assert set(commitment_trust_signs.CONSTRUCTION) == {
         "switching cost -> commitment", "trust -> commitment"} < paths
     assert "threshold" in seed_claims.ADAPTATION_NEEDS_TRUST
-    assert "entrant" in seed_claims.FINAL_IGNORES_INCUMBENTS

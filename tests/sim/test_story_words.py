@@ -78,10 +78,9 @@ def test_a_stage_change_gives_its_reason_and_what_moved_but_not_what_stayed():
     ("unprofitable", "forecast_negative", "the supplier finds the account unprofitable "
                                           "(the supplier forecasts a loss on the account)"),
     ("buyer_exit", "buyer_exit", "the buyer leaves the market"),
-    ("competitor", "E3", "the buyer turns to a competitor or a better alternative "
-                         "(E3 wins the business)"),
-    ("competitor", "better_alternative", "the buyer turns to a competitor or a better "
-                                         "alternative (the buyer knows a better alternative)"),
+    ("competitor", "E3", "a competing supplier takes the business (E3 wins the business)"),
+    ("competitor", "better_alternative", "a competing supplier takes the business "
+                                         "(the buyer knows a better alternative)"),
     ("a_new_reason", "a_new_reason", "a_new_reason"),  # a reason without words stays readable
 ])
 def test_an_end_names_the_stage_the_reason_and_why(detail, cause, ending):

@@ -16,7 +16,7 @@ explains the choices.
 >>> project_scale(0.5, weight=0.75)
 1.0
 >>> round(institutionalisation_chance(52.0, 104.0, 0.5, 104.0, 1.0, 1.0), 4)
-0.5276
+0.3127
 """
 
 from __future__ import annotations
