@@ -47,3 +47,9 @@ def test_the_script_runs_on_the_repository():
     test = int(tests.split()[1].replace(",", ""))
     assert code > 1000 and test > 1000
     assert float(ratio.split()[-1]) == round(test / code, 2)
+
+
+def test_the_library_has_at_least_as_many_test_lines_as_code_lines():
+    code = loc.count_lines(loc.python_files(ROOT, loc.LIBRARY))
+    test = loc.count_lines(loc.python_files(ROOT, loc.TESTS))
+    assert test >= code, f"tests {test:,} lines, library {code:,}: write the tests with the code"
