@@ -18,12 +18,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.lazy import lazy_names
-from sim.version import __version__
 
 if TYPE_CHECKING:
     from sim.results import Results, load_results
     from sim.runner import resume, run
     from sim.scenario import Scenario, ScenarioError, load_scenario
+    from sim.version import __version__
 
 __all__ = [
     "Results",
@@ -44,6 +44,7 @@ _HOMES = {
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
     "load_scenario": "sim.scenario",
+    "__version__": "sim.version",  # reading the installed metadata costs a start-up
 }
 
 __getattr__, __dir__ = lazy_names(globals(), _HOMES)
