@@ -10,9 +10,13 @@ from reproduce import REPRODUCTIONS
 
 KNOWN_FAILURES: dict[str, set[str]] = {
     # among begun pairs, attractive alternatives raise the share reaching development
-    # (+3.9 points [+2.4, +5.5] in the last full run, 20 seeds); the claim needs it to fall
+    # (+4.6 points [+3.3, +5.9] in the last full run, 20 seeds); the claim needs it to fall
     "alternatives-conditional-development": {
         "among begun pairs, a lower share reaches development"},
+    # emergent since entrants reach final buyers through the ordinary rules, and not
+    # detected: 0 losses before the first entry and 22 after, rate ratio [0.44, inf]
+    # (final relationships before entry in year 3 are few, so little exposure before it)
+    "seed-claims": {"final relationships lost to competitors mainly after entry (C12)"},
 }
 """Statements the full run fails, by reproduction. A known failure that passes, or any
 other statement that fails, fails this test, so the entry is kept true."""
