@@ -25,6 +25,7 @@ __all__ = [
     "as_results",
     "durations",
     "end_reasons_of",
+    "ended",
     "has_columns",
     "horizon",
     "model_of",
@@ -109,6 +110,20 @@ def claims_cited(results: Results, text: str) -> list[str]:
 
 STAGE_WORDS = {"pre": "pre-relationship", "long_term": "long-term"}
 """How people write the stage names that are not plain words."""
+
+
+def ended(pairs: pd.DataFrame) -> np.ndarray:
+    """Which relationships ended before the horizon: an end reason, and not censored.
+
+    >>> ended(pd.DataFrame({"end_reason": ["distance", None, "", "neglect"],
+    ...                     "censored": [False, True, False, True]})).tolist()
+    [True, False, False, False]
+    """
+    reason = pairs["end_reason"].astype("string")
+    done = (reason.notna() & (reason != "")).to_numpy(dtype=bool)
+    if "censored" in pairs.columns:
+        done &= ~pairs["censored"].fillna(False).astype(bool).to_numpy()
+    return done
 
 
 def stage_label(stage: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from analysis.bundle import has_columns, stage_rank, stages_of
+from analysis.bundle import ended, has_columns, stage_rank, stages_of
 from sim.results import Results
 
 __all__ = ["STAGE_PREFIX", "WINNERS", "absent_focal", "focal_names", "focal_pairs",
@@ -138,18 +138,15 @@ def lost_to_whom(kind: str) -> Callable[[Results], pd.Series | None]:
                            strict=True))
         ours = mine.pairs
         winner = ours["lost_to"].fillna("").astype(str)
-        reason = ours["end_reason"].astype("string")
-        ended = (reason.notna() & (reason != "")).to_numpy()
-        if "censored" in ours.columns:
-            ended &= ~ours["censored"].fillna(False).astype(bool).to_numpy()
+        done = ended(ours)
         is_entrant = np.array([(r, w) in entrants
                                for r, w in zip(ours["replication"], winner, strict=True)],
                               dtype=bool)
         outside = (winner == "outside").to_numpy()
         named = (winner != "").to_numpy() & ~outside
         lost = {"entrant": named & is_entrant, "incumbent": named & ~is_entrant,
-                "outside": outside}[kind] & ended
-        grouped = pd.DataFrame({"ended": ended, "lost": lost}).groupby(
+                "outside": outside}[kind] & done
+        grouped = pd.DataFrame({"ended": done, "lost": lost}).groupby(
             ours["replication"].to_numpy()).sum()
         return (grouped["lost"] / grouped["ended"].where(grouped["ended"] > 0) * 100
                 ).astype(float)

@@ -20,6 +20,7 @@ from analysis.bundle import (
     Source,
     as_results,
     durations,
+    ended,
     has_columns,
     horizon,
     stage_label,
@@ -142,12 +143,9 @@ def _lost_to_competitors(results: Results) -> pd.Series | None:
     pairs = results.pairs
     if not has_columns(pairs, "replication", "end_reason"):
         return None
-    reason = pairs["end_reason"].astype("string")
-    ended = reason.notna() & (reason != "")
-    if "censored" in pairs.columns:
-        ended &= ~pairs["censored"].fillna(False).astype(bool)
-    lost = (reason == "competitor").fillna(False)
-    grouped = pd.DataFrame({"ended": ended.to_numpy(), "lost": (lost & ended).to_numpy()}
+    done = ended(pairs)
+    lost = (pairs["end_reason"].astype("string") == "competitor").fillna(False).to_numpy()
+    grouped = pd.DataFrame({"ended": done, "lost": lost & done}
                            ).groupby(pairs["replication"].to_numpy()).sum()
     return (grouped["lost"] / grouped["ended"].where(grouped["ended"] > 0) * 100).astype(float)
 
@@ -164,23 +162,14 @@ def _long_term_lost_to_competitors(results: Results) -> pd.Series | None:
     return (grouped["lost"] / grouped["late"].where(grouped["late"] > 0) * 100).astype(float)
 
 
-def _ended(pairs: pd.DataFrame) -> np.ndarray:
-    """Relationships that ended before the horizon (a reason, and not censored)."""
-    reason = pairs["end_reason"].astype("string")
-    ended = (reason.notna() & (reason != "")).to_numpy()
-    if "censored" in pairs.columns:
-        ended &= ~pairs["censored"].fillna(False).astype(bool).to_numpy()
-    return ended
-
-
 def _ended_before_long_term(results: Results) -> pd.Series | None:
     pairs, stages = results.pairs, stages_of(results)
     if "long_term" not in stages or not has_columns(pairs, "replication", "furthest_stage",
                                                     "end_reason"):
         return None
-    ended = _ended(pairs)
+    done = ended(pairs)
     early = stage_rank(pairs["furthest_stage"], stages).to_numpy() < stages.index("long_term")
-    grouped = pd.DataFrame({"ended": ended, "early": ended & early}).groupby(
+    grouped = pd.DataFrame({"ended": done, "early": done & early}).groupby(
         pairs["replication"].to_numpy()).sum()
     return (grouped["early"] / grouped["ended"].where(grouped["ended"] > 0) * 100).astype(float)
 
@@ -190,7 +179,7 @@ def _forecast_error(results: Results) -> pd.Series | None:
     if not has_columns(pairs, "replication", "npv", "npv_forecast", "end_reason"):
         return None
     error = (pairs["npv_forecast"] - pairs["npv"]).to_numpy(dtype=float, copy=True)
-    error[~(_ended(pairs) & np.isfinite(error))] = np.nan
+    error[~(ended(pairs) & np.isfinite(error))] = np.nan
     return _by_replication(pairs, error).mean().astype(float)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import linregress
 
-from analysis.bundle import has_columns, stage_rank
+from analysis.bundle import ended, has_columns, stage_rank
 from analysis.stats import mean_interval, mean_with_interval
 
 __all__ = ["bands", "calibration", "end_reasons", "funnel", "occupancy", "stage_attitudes"]
@@ -57,10 +57,8 @@ def end_reasons(pairs: pd.DataFrame, stages: Sequence[str] = ()) -> pd.DataFrame
     """
     if not has_columns(pairs, "end_stage", "end_reason"):
         return None
-    ended = pairs[pairs["end_reason"].notna() & (pairs["end_reason"].astype(str) != "")]
-    if "censored" in ended.columns:
-        ended = ended[~ended["censored"].fillna(False).astype(bool)]
-    table = pd.crosstab(ended["end_stage"].astype(str), ended["end_reason"].astype(str))
+    done = pairs[ended(pairs)]
+    table = pd.crosstab(done["end_stage"].astype(str), done["end_reason"].astype(str))
     order = [s for s in stages if s in table.index] + [s for s in table.index if s not in stages]
     table = table.reindex(order)
     table = table[table.sum().sort_values(ascending=False).index]
