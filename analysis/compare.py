@@ -37,6 +37,7 @@ from analysis.report import (
     format_interval,
     format_number,
     provenance,
+    replications_done,
 )
 from analysis.templates import render
 from sim.results import Results
@@ -331,7 +332,7 @@ def write_comparison(comparison: Comparison, out: str | Path) -> Path:
                ("paired by common random numbers", "yes" if comparison.paired else "no")]
     for name, results in zip(comparison.names, comparison.results, strict=True):
         items = dict(provenance(results))
-        details.append((name, f"seed {items['seed']}, {items['replications']} replications, "
+        details.append((name, f"seed {items['seed']}, {replications_done(results.manifest or {})}, "
                               f"{model_of(results) or 'unknown'} model, bundle {items['bundle']}"))
     html = render(
         "compare",

@@ -31,6 +31,7 @@ from analysis.bundle import (
 from analysis.metrics import key_figures, key_figures_json
 from analysis.templates import render
 from sim.results import Bundle, Results
+from sim.units import counted
 
 __all__ = ["HtmlTable", "embed", "format_number", "write_key_figures", "write_report"]
 
@@ -139,6 +140,13 @@ def summary_table(results: Results) -> HtmlTable | None:
     return HtmlTable(["figure", "value"], rows) if rows else None
 
 
+def replications_done(manifest: dict) -> str:
+    """``18 of 20 replications`` (``1 of 1 replication``), from a run's manifest."""
+    total = manifest.get("replications", "-")
+    total = counted(total, "replication") if isinstance(total, int) else f"{total} replications"
+    return f"{manifest.get('done', '-')} of {total}"
+
+
 def provenance(results: Results) -> list[tuple[str, str]]:
     """What a reader needs to reproduce the run: seed, replications, version, times."""
     manifest = results.manifest or {}
@@ -181,7 +189,7 @@ def write_report(source: Source, out: str | Path | None = None) -> Path:
         description=" ".join(str(scenario.get("description", "")).split()),
         claims=claims_cited(results, str(scenario.get("description", ""))),
         model=model_of(results) or "unknown",
-        done=manifest.get("done", "-"), replications=manifest.get("replications", "-"),
+        replications=replications_done(manifest),
         seed=manifest.get("seed", "-"), status=manifest.get("status", "-"),
         key_figures=key_figures_table(key_figures(results)),
         summary=summary_table(results),

@@ -25,6 +25,7 @@ from analysis.bundle import Source, as_results
 from analysis.metrics import key_figures, metric_info
 from analysis.report import HtmlTable, embed, format_interval, format_number
 from analysis.templates import render
+from sim.units import counted
 
 __all__ = ["Point", "grid", "parse_vary", "response_figures", "sweep_table", "write_sweep"]
 
@@ -253,8 +254,8 @@ def write_sweep(points: Sequence[Point], out: str | Path, scenario: Source | Non
         results = as_results(scenario)
         manifest = results.manifest or {}
         name = manifest.get("scenario", {}).get("name", name)
-    lead = (f"{name}: {len(points)} points varying {', '.join(parameters)}; "
-            f"{manifest.get('replications', '?')} replications each, seed "
+    lead = (f"{name}: {counted(len(points), 'point')} varying {', '.join(parameters)}; "
+            f"{counted(manifest.get('replications', 0), 'replication')} each, seed "
             f"{manifest.get('seed', '?')} at every point (common random numbers).")
     html = render(
         "sweep", title=f"Sweep of {name}", lead=lead, plots=embedded,

@@ -77,7 +77,7 @@ REPORT = """{% extends "base" %}{% block body %}
 <p class="lead">{{ description }}</p>
 {% if claims %}<p class="muted">The codes are claims of the relationship lifecycle theory
 (Ford 1980), realised as docs/model.md describes: {{ claims | join("; ") }}.</p>{% endif %}
-<p class="muted">{{ model }} model, {{ done }} of {{ replications }} replications,
+<p class="muted">{{ model }} model, {{ replications }},
 seed {{ seed }}, status {{ status }}.</p>
 
 <h2>Key figures</h2>

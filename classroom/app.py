@@ -21,6 +21,7 @@ from classroom.ensemble import Ensemble, reference_of, run_ensemble
 from classroom.page import page
 from sim.results import Results
 from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.units import counted
 
 __all__ = ["SCREEN_DPI", "build_app", "choices"]
 
@@ -129,7 +130,7 @@ def _ensemble(scenarios: Callable, cache: dict[str, Results]) -> Callable:
         if key not in cache:
             def progress(done: int, total: int) -> None:
                 bar.set(offset + done, message=f"Running {what}",
-                        detail=f"{done} of {total} replications")
+                        detail=f"{done} of {counted(total, 'replication')}")
             cache[key] = run_ensemble(scenario, progress)
             while len(cache) > _CACHE_SIZE:
                 cache.pop(next(iter(cache)))
@@ -160,8 +161,9 @@ def _status_outputs(input, scenarios: Callable, ensemble: Callable) -> None:
             return ui.div("; ".join(str(p) for p in error.problems), class_="alert-danger")
         _, _, moved = scenarios()
         change = "; ".join(moved) if moved else "no control moved"
+        each = counted(current.changed.manifest["replications"], "replication")
         text = (f"{current.reference_name} (left) against {current.changed_name} (right): "
-                f"{current.changed.manifest['replications']} replications each, same seeds, "
+                f"{each} each, same seeds, "
                 f"ready in {seconds:.1f} s.")
         return ui.p(text, id="run-status", class_="text-muted", data_state="ready",
                     data_change=change, data_scenario=input.scenario())

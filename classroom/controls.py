@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import yaml
 
 from sim.scenario import Scenario, load_scenario
-from sim.units import Beta, Normal
+from sim.units import Beta, Normal, counted
 
 __all__ = [
     "APP_LIMITS",
@@ -132,7 +132,7 @@ def entry_overrides(on: bool, year: float, scenario: Scenario) -> list[str]:
     if not on:
         return [_set("lifecycle.entry.times", [])]
     count = max(1, len(_entry_times(scenario)))
-    return [_set("lifecycle.entry.times", [f"{int(year) + i} years" for i in range(count)])]
+    return [_set("lifecycle.entry.times", [counted(int(year) + i, "year") for i in range(count)])]
 
 
 # ---------------------------------------------------------------- the list
@@ -162,7 +162,7 @@ def _field(path: str, getter: Callable[[Scenario], float], digits: int = 2,
 
     def write(value: float, scenario: Scenario) -> list[str]:
         number = round(value) if digits == 0 else round(value * scale, 3)
-        return [_set(path, f"{number} {unit_text}" if unit_text else number)]
+        return [_set(path, counted(number, unit_text) if unit_text else number)]
     return read, write
 
 
@@ -173,7 +173,7 @@ _marketing = _field("lifecycle.market.suppliers.marketing_rate",
 _hurdle = _field("lifecycle.policy.adaptation_hurdle",
                  lambda s: s.lifecycle.policy.adaptation_hurdle, digits=1)
 _horizon = _field("horizon", lambda s: s.horizon, digits=0, scale=WEEKS_PER_YEAR,
-                  unit_text="years")
+                  unit_text="year")
 _replications = _field("replications", lambda s: s.replications, digits=0)
 _buyers = _field("lifecycle.market.buyers.count", lambda s: s.lifecycle.market.buyers.count,
                  digits=0)

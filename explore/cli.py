@@ -21,6 +21,7 @@ from rich.table import Table
 from sim.cli_common import BadInput, err, out, progress_bar, register_commands
 from sim.cli_run import Executor
 from sim.results import fresh_folder
+from sim.units import counted
 
 __all__ = ["COMMANDS", "discover", "ranking_table", "register", "sensitivity"]
 
@@ -103,7 +104,8 @@ def _study(resume_dir: Path | None, options: dict, quiet: bool):
     except StudyInterrupted as stop:
         manifest = stop.study.manifest
         total = manifest["points"] * manifest["replications"]
-        err.print(escape(f"interrupted: kept {manifest['done']} of {total} point replications "
+        err.print(escape(f"interrupted: kept {manifest['done']} of "
+                         f"{counted(total, 'point replication')} "
                          f"in {stop.study.path}; finish with: dyadsim sensitivity --resume "
                          f"{stop.study.path}"))
         raise typer.Exit(130) from None
@@ -125,7 +127,7 @@ def _print_study(study) -> None:
         err.print(escape(f"point {failure['point']} replication {failure['replication']} "
                          f"failed: {last}"))
     if failures:
-        err.print(escape(f"{len(failures)} point replications failed (tracebacks in "
+        err.print(escape(f"{counted(len(failures), 'point replication')} failed (tracebacks in "
                          f"{study.path / 'manifest.json'}); the indices need every point: "
                          f"rerun them with: dyadsim sensitivity --resume {study.path}"))
     else:
@@ -183,7 +185,8 @@ def discover(
         raise BadInput(str(error)) from None
     folder = out_dir or fresh_folder(bundle / f"discover-{condition.metric}")
     page = write_discovery(found, folder)
-    table = Table(title=escape(f"where {condition}: {found.cases} of {found.points} points"))
+    table = Table(title=escape(f"where {condition}: {found.cases} of "
+                               f"{counted(found.points, 'point')}"))
     for heading in ("box", "coverage", "density", "parameter", "from", "to"):
         table.add_column(heading, justify="left" if heading == "parameter" else "right")
     from analysis.report import format_number

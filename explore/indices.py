@@ -24,6 +24,7 @@ import pandas as pd
 from analysis.stats import normal_half_width
 from explore.design import Design
 from explore.space import ParameterSpace
+from sim.units import counted
 
 __all__ = ["COLUMNS", "RANKED_BY", "analyse", "ranking"]
 
@@ -50,8 +51,8 @@ def analyse(space: ParameterSpace, design: Design, point_means: pd.DataFrame,
         y = point_means[metric].to_numpy(dtype=float)
         undefined = int((~np.isfinite(y)).sum())
         if undefined:
-            notes.append(f"{metric}: undefined at {undefined} of {y.size} points (for example "
-                         "no relationship reached the stage it needs); not analysed")
+            notes.append(f"{metric}: undefined at {undefined} of {counted(y.size, 'point')} "
+                         "(for example no relationship reached the stage it needs); not analysed")
             continue
         if np.ptp(y) == 0:
             notes.append(f"{metric}: the same value at every point; no parameter moves it")

@@ -17,6 +17,7 @@ from analysis.report import HtmlTable, embed, format_number
 from analysis.templates import BASE, FIGURE_TABLE, FIGURES, PROVENANCE
 from explore.indices import RANKED_BY, ranking
 from explore.plots import metric_label, plot_morris, plot_sobol
+from sim.units import counted
 
 __all__ = ["box_table", "ranking_rows", "render", "write_discovery", "write_study_report"]
 
@@ -124,8 +125,9 @@ def write_study_report(study) -> Path:
                              "table": HtmlTable(headings, rows)})
     embedded = [embed(plot, study.path / "plots") for plot in _figures(study)]
     name = manifest.get("scenario", {}).get("name", manifest.get("source", "study"))
-    lead = (f"{name}: {method} study of {len(space.parameters)} parameters, "
-            f"{manifest['points']} points x {manifest['replications']} replications, seed "
+    lead = (f"{name}: {method} study of {counted(len(space.parameters), 'parameter')}, "
+            f"{counted(manifest['points'], 'point')} x "
+            f"{counted(manifest['replications'], 'replication')}, seed "
             f"{manifest['seed']} at every point (common random numbers); ranked by "
             f"{RANKED_BY[method]}.")
     html = render(
@@ -177,8 +179,9 @@ def write_discovery(discovery, folder: Path) -> Path:
              _qp(row.qp_low, row.qp_high)] for row in boxes.itertuples()]
     html = render(
         "discover", title=f"Where {discovery.condition}",
-        lead=(f"{discovery.cases} of {discovery.points} points meet {discovery.condition}; "
-              f"PRIM found {len(discovery.boxes)} box(es)."),
+        lead=(f"{discovery.cases} of {counted(discovery.points, 'point')} meet "
+              f"{discovery.condition}; PRIM found "
+              f"{counted(len(discovery.boxes), 'box', 'boxes')}."),
         boxes=HtmlTable(["box", "coverage", "density", "mass", "parameter", "from", "to",
                          "quasi-p"], rows),
         plots=[embed(plot, folder / "plots")],

@@ -23,6 +23,7 @@ from sim.cli_common import (
     register_commands,
 )
 from sim.results import default_folder, fresh_folder
+from sim.units import counted
 
 __all__ = ["COMMANDS", "register"]
 
@@ -92,7 +93,7 @@ def compare(
             if not _is_scenario(item):
                 results.append(item)
                 continue
-            err.print(f"running {name}: {replications} replications, seed {seed}")
+            err.print(f"running {name}: {counted(replications, 'replication')}, seed {seed}")
             ran = _run(item, replications, seed, workers, folder / _slug(name), force, quiet,
                        pool)
             summaries.submit(_write_summary_quietly, ran)
@@ -230,7 +231,7 @@ def _run(scenario, replications, seed, workers, out: Path, force: bool, quiet: b
                           force=force, progress=update, pool=pool)
     if results.manifest.get("failures"):
         failed = len(results.manifest["failures"])
-        err.print(f"{failed} replications of {scenario.name} failed (tracebacks in "
+        err.print(f"{counted(failed, 'replication')} of {scenario.name} failed (tracebacks in "
                       f"{out / 'manifest.json'}); rerun them with: dyadsim run --resume {out}")
         raise typer.Exit(1)
     if not results.manifest.get("done"):
@@ -305,7 +306,7 @@ def _sweep_table(index: Path, parameters: list[str], width: int = 160) -> Table:
     rows = [[*(str(row[p]) for p in parameters),
              *(format_number(row[m], metric_info(m).unit) for m in metrics)]
             for row in frame.to_dict("records")]
-    title = f"sweep: {len(frame)} points (mean over replications)"
+    title = f"sweep: {counted(len(frame), 'point')} (mean over replications)"
     label_width = max(len(label) for label in labels) + 3
     if label_width + 13 * len(rows) <= width:
         table = Table(title=title)

@@ -10,6 +10,7 @@ suppliers (their focal figures then follow different suppliers).
 from __future__ import annotations
 
 from sim.cli_common import BadInput
+from sim.units import counted
 
 __all__ = ["comparability_warnings", "setting_of"]
 
@@ -32,12 +33,13 @@ def market_size(setting: dict) -> str:
             market.get("buyers", {}).get("count")
         suppliers = len(market["supplier_list"]) if market.get("supplier_list") else \
             market.get("suppliers", {}).get("count")
-        return f"{buyers} buyers, {suppliers} suppliers"
+        return f"{counted(buyers, 'buyer')}, {counted(suppliers, 'supplier')}"
     if model == "markov":
-        return f"{setting.get('markov', {}).get('customers')} customers"
+        return counted(setting.get("markov", {}).get("customers"), "customer")
     if model == "loyalty":
         loyalty = setting.get("loyalty", {})
-        return f"{loyalty.get('buyers')} buyers, {len(loyalty.get('profits', ()))} sellers"
+        return (f"{counted(loyalty.get('buyers'), 'buyer')}, "
+                f"{counted(len(loyalty.get('profits', ())), 'seller')}")
     return ""
 
 
@@ -52,7 +54,8 @@ def comparability_warnings(names: list[str], items: list) -> list[str]:
     warnings = []
     horizons = [float(s.get("horizon", 0)) for s in settings]
     if len(set(horizons)) > 1:
-        listed = ", ".join(f"{name} {h:g} weeks" for name, h in zip(names, horizons, strict=True))
+        listed = ", ".join(f"{name} {counted(h, 'week')}" for name, h in zip(names, horizons,
+                                                                            strict=True))
         warnings.append(f"warning: the horizons differ ({listed}); counts, durations and money "
                         "differ for that reason too")
     sizes = [market_size(s) for s in settings]

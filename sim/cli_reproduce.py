@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.cli_common import BadInput, err, out, register_commands
+from sim.units import counted
 
 __all__ = ["COMMANDS", "register", "reproduce", "results_table"]
 
@@ -70,7 +71,8 @@ def reproduce(
     out.print(f"report: {page}")
     failed = [check.name for check in checks if not check.passed]
     if failed:
-        err.print(f"{len(failed)} of {len(checks)} reproductions failed: {', '.join(failed)}")
+        err.print(f"{len(failed)} of {counted(len(checks), 'reproduction')} failed: "
+                  f"{', '.join(failed)}")
         raise typer.Exit(1)
 
 

@@ -23,6 +23,7 @@ from sim.cli_common import (
 )
 from sim.results import default_folder, fresh_folder
 from sim.scenario import MAX_REPLICATIONS, MAX_TIMEOUT, ScenarioError
+from sim.units import counted, in_words
 
 __all__ = ["COMMANDS", "register"]
 
@@ -122,14 +123,12 @@ def _print_rejected(manifest: dict) -> None:
 def run_header(manifest: dict) -> str:
     """``baseline: 20 of 20 replications, seed 2024; 10 years, 300 buyers, 12 suppliers``."""
     from sim.cli_comparable import market_size
-    from sim.units import WEEKS_PER_YEAR
 
     setting = manifest["scenario"]
-    weeks = float(setting.get("horizon", 0))
-    years = weeks / WEEKS_PER_YEAR
-    horizon = f"{years:g} years" if years.is_integer() else f"{weeks:g} weeks"
+    horizon = in_words(float(setting.get("horizon", 0)))
     size = market_size(setting)
-    return (f"{setting['name']}: {manifest['done']} of {manifest['replications']} replications, "
+    return (f"{setting['name']}: {manifest['done']} of "
+            f"{counted(manifest['replications'], 'replication')}, "
             f"seed {manifest['seed']}; horizon {horizon}" + (f", {size}" if size else ""))
 
 
@@ -141,12 +140,12 @@ def _print_run_summary(results) -> None:
         last = failure["traceback"].strip().splitlines()[-1]
         err.print(f"replication {failure['replication']} failed: {last}")
     if manifest["failures"]:
-        err.print(f"{len(manifest['failures'])} replications failed (tracebacks in "
+        err.print(f"{counted(len(manifest['failures']), 'replication')} failed (tracebacks in "
                   f"{results.path / 'manifest.json'}); rerun them with: "
                   f"dyadsim run --resume {results.path}")
     _print_rejected(manifest)
     if manifest["status"] == "partial":
-        err.print(f"{len(manifest['missing'])} replications to run again; finish with: "
+        err.print(f"{counted(len(manifest['missing']), 'replication')} to run again; finish with: "
                   f"dyadsim run --resume {results.path}")
     out.print(f"results: {results.path}")
 

@@ -43,6 +43,7 @@ from sim.results import (
     run_identity,
 )
 from sim.scenario import MAX_REPLICATIONS, Scenario, load_scenario, validate
+from sim.units import counted
 from sim.version import __version__
 
 __all__ = ["ExecutorError", "Outcome", "RunFailed", "RunInterrupted", "resume", "run",
@@ -296,7 +297,7 @@ def _disk_trouble(bundle, manifest, succeeded, error: OSError) -> BundleError:
         bundle.write_manifest(manifest)
     return BundleError(
         f"cannot write to {bundle.path}: {describe_error(error)}; kept {len(succeeded)} of "
-        f"{manifest['replications']} replications; make room, then finish with: "
+        f"{counted(manifest['replications'], 'replication')}; make room, then finish with: "
         f"dyadsim run --resume {bundle.path}"
     )
 

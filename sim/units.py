@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from numbers import Integral
 from typing import Annotated, Literal
 
 import numpy as np
@@ -64,6 +65,25 @@ def parse_duration(value: object) -> float:
             "such as '26w', '6 months', '2 years'"
         )
     raise ValueError(f"a duration must be a number of weeks or a string like '26w', got {value!r}")
+
+
+def counted(number: float, noun: str, plural: str = "", spec: str = "") -> str:
+    """A count and its noun: ``1 replication``, ``20 replications``, ``1.5 years``.
+
+    The noun stays singular for exactly one; otherwise it takes ``plural`` or,
+    by default, an ``s``. ``spec`` formats the number (``","`` for thousands);
+    without it whole numbers print as such and others with ``g``.
+    """
+    word = noun if number == 1 else plural or f"{noun}s"
+    if not spec:
+        spec = "d" if isinstance(number, Integral) else "g"
+    return f"{number:{spec}} {word}"
+
+
+def in_words(weeks: float) -> str:
+    """A duration as people say it: ``1 year``, ``10 years``, or in weeks (``30 weeks``)."""
+    years = weeks / WEEKS_PER_YEAR
+    return counted(years, "year") if years.is_integer() else counted(weeks, "week")
 
 
 def _any_case(word: str) -> str:

@@ -23,6 +23,7 @@ from analysis.plots.style import (
     new_figure,
     panel_title,
 )
+from sim.units import counted
 
 OUTCOME_PANELS = ("portfolio_npv", "pair_npv", "mean_duration", "lost_to_competitors")
 
@@ -34,7 +35,7 @@ def plot_outcomes(source: Source) -> Figure | None:
     panels = [name for name in OUTCOME_PANELS if name in metrics.columns]
     if not panels:
         return None
-    figure, axes = new_figure(f"Outcomes across {len(metrics)} replications",
+    figure, axes = new_figure(f"Outcomes across {counted(len(metrics), 'replication')}",
                               ncols=2, nrows=2)
     for ax, name in zip(axes, panels, strict=False):
         info = metric_info(name)
@@ -72,7 +73,8 @@ def plot_calibration(source: Source) -> Figure | None:
                                      table["high"] - table["realised"]]))
     ax.errorbar(table["forecast"], table["realised"], yerr=error, fmt="o", markersize=7,
                 capsize=4, color=OKABE_ITO[0],
-                label=f"mean of each tenth of forecasts (95% interval), {summary['pairs']:,} pairs")
+                label="mean of each tenth of forecasts (95% interval), "
+                      f"{counted(summary['pairs'], 'pair', spec=',')}")
     ends = np.array([min(table["forecast"].min(), table["realised"].min()),
                      max(table["forecast"].max(), table["realised"].max())])
     ax.plot(ends, ends, color="0.4", linestyle="--", linewidth=1.5,

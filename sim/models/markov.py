@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.engine import Streams
 from sim.models.markov_config import MarkovConfig, finished_states
+from sim.units import counted
 
 __all__ = ["MarkovConfig", "analytic_value", "simulate", "summarize"]
 
@@ -112,5 +113,5 @@ def summarize(tables: dict[str, pd.DataFrame], scenario) -> dict:
     return {
         "customers": len(tables["pairs"]),
         "analytic_value": analytic_value(config)[config.start],
-        "horizon": "infinite" if config.periods is None else f"{config.periods} periods",
+        "horizon": "infinite" if config.periods is None else counted(config.periods, "period"),
     }

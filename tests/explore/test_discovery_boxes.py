@@ -155,7 +155,7 @@ def test_the_discovery_page_says_how_many_points_meet_the_condition_and_lists_th
     found = two_boxes
     page = write_discovery(found, tmp_path / "d").read_text()
     assert f"{found.cases} of 1000 points meet hit &gt; 0.5" in page
-    assert f"PRIM found {len(found.boxes)} box(es)" in page
+    assert len(found.boxes) == 2 and "PRIM found 2 boxes." in page
     assert "alpha" in page and "beta" in page and "quasi-p" in page
     trajectory = pd.read_csv(tmp_path / "d" / "trajectory.csv")
     assert trajectory.loc[trajectory["chosen"], "step"].tolist() == [found.chosen]

@@ -89,7 +89,7 @@ def sobol_study(tmp_path_factory):
 
 def test_a_sobol_page_ranks_by_total_index_and_says_how_to_read_it(sobol_study):
     page = (sobol_study.path / "report.html").read_text()
-    assert "sobol study of 3 parameters, 512 points x 1 replications" in page
+    assert "sobol study of 3 parameters, 512 points x 1 replication," in page
     assert "ranked by ST" in page and "S1 is the share the parameter explains alone" in page
     assert "Intervals: 95% bootstrap" in page
     assert (sobol_study.path / "plots" / "sobol_y.png").exists()

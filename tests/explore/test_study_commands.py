@@ -69,7 +69,7 @@ def test_sensitivity_prints_the_ranking_by_plain_name_and_where_the_study_is(
 def test_the_study_page_names_the_ranges_and_the_provenance(study):
     page = (study / "report.html").read_text()
     assert "Sensitivity of markov_retention" in page
-    assert "morris study of 3 parameters, 16 points x 1 replications" in page
+    assert "morris study of 3 parameters, 16 points x 1 replication," in page
     assert "uniform on [200, 500], whole numbers" in page
     assert "replications per point" in page and "space file" in page
     assert page.index("margin per period") < page.index("customers simulated")

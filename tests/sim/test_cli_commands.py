@@ -227,7 +227,7 @@ def test_the_run_header_gives_the_horizon_in_years_or_weeks_and_the_market():
      "30 buyers, 4 suppliers"),
     ({"model": "lifecycle", "lifecycle": {"market": {
         "buyers": {"count": 30}, "buyer_list": [{}, {}], "suppliers": {"count": 4},
-        "supplier_list": [{}]}}}, "2 buyers, 1 suppliers"),
+        "supplier_list": [{}]}}}, "2 buyers, 1 supplier"),
     ({"model": "loyalty", "loyalty": {"buyers": 100, "profits": [1.0, 1.2]}},
      "100 buyers, 2 sellers"),
     ({"model": "markov", "markov": {"customers": 7}}, "7 customers"),

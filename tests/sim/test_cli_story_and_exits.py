@@ -184,7 +184,7 @@ def test_a_run_with_a_failed_replication_says_how_to_rerun_it_and_resume_does(
     assert code == 1
     assert err.strip().splitlines() == [
         "replication 1 failed: RuntimeError: the model fell over",
-        f"1 replications failed (tracebacks in {folder / 'manifest.json'}); rerun them with: "
+        f"1 replication failed (tracebacks in {folder / 'manifest.json'}); rerun them with: "
         f"dyadsim run --resume {folder}"]
     assert out.splitlines()[0] == ("small: 2 of 3 replications, seed 7; horizon 10 years, "
                                    "200 customers")
@@ -194,3 +194,14 @@ def test_a_run_with_a_failed_replication_says_how_to_rerun_it_and_resume_does(
     assert out.splitlines()[0].startswith("small: 3 of 3 replications")
     assert out.splitlines()[-1] == f"results: {folder}"
     assert sim.load_results(folder).manifest["timeout"] == 30
+
+
+def test_one_replication_of_one_year_left_to_run_is_told_in_the_singular(capsys, run_ends):
+    ending = _results("partial", replications=1, missing=[0],
+                      scenario={"name": "m", "model": "markov", "horizon": 52.0,
+                                "markov": {"customers": 1}})
+    code, out, err = call(run_ends(ending), capsys)
+    assert code == 1
+    assert out.splitlines()[0] == "m: 0 of 1 replication, seed 1; horizon 1 year, 1 customer"
+    assert err.strip().splitlines() == [
+        "1 replication to run again; finish with: dyadsim run --resume b"]
