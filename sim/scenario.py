@@ -39,7 +39,7 @@ from sim.models.markov_config import MarkovConfig
 from sim.scenario_focal import focal_problems
 from sim.scenario_schema import standard_schema
 from sim.units import MAX_WEEKS, PositiveWeeks
-from sim.values import read_value
+from sim.values import read_key, read_value
 from sim.yamlsource import Problem, ScenarioError, SourceMap, echo, format_path
 
 __all__ = [
@@ -216,30 +216,13 @@ def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = (), *,
     return validate(data, source)
 
 
-def _parse_override_path(text: str) -> tuple[str | int, ...]:
-    parts: list[str | int] = []
-    for chunk in text.split("."):
-        name, _, rest = chunk.partition("[")
-        if name:
-            parts.append(name)
-        while rest:
-            index, _, rest = rest.partition("]")
-            if not index.lstrip("-").isdigit():
-                raise ValueError(f"bad index [{index}]")
-            parts.append(int(index))
-            rest = rest.removeprefix("[")
-    if not parts:
-        raise ValueError("empty path")
-    return tuple(parts)
-
-
 def _apply_override(data: dict, source: SourceMap, text: str) -> None:
     origin = f"--set {text}"
     path_text, sep, value_text = text.partition("=")
     try:
         if not sep:
             raise ValueError("expected path=value")
-        path = _parse_override_path(path_text.strip())
+        path = read_key(path_text.strip())
         value = read_value(value_text) if value_text.strip() else ""
     except ValueError as error:
         raise ScenarioError([Problem(origin, None, "", f"cannot read override: {error}")]) from None

@@ -23,7 +23,7 @@ from typing import ClassVar
 
 import yaml
 
-__all__ = ["CoreSchemaLoader", "read_value", "use_core_schema"]
+__all__ = ["CoreSchemaLoader", "read_key", "read_value", "use_core_schema"]
 
 _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(
@@ -125,3 +125,40 @@ def read_value(text: str) -> object:
         raise ValueError(reason) from None
     except yaml.YAMLError as error:
         raise ValueError(" ".join(str(error).split())) from None
+
+
+_KEY_PART = re.compile(r"([^\s.\[\]]+)((?:\[[^\[\]]*\])*)")
+
+
+def read_key(text: str) -> tuple[str | int, ...]:
+    """The path a ``--set`` key names: ``markov.reward[0]`` is ``('markov', 'reward', 0)``.
+
+    Parts are joined by single dots, each a field name followed by any list
+    indices (``[0]``, ``[-1]``). Raises ``ValueError`` with a one-line reason for
+    an empty part (``markov..reward``, a leading or trailing dot), a space in
+    the key, a bracket out of place or an index that is not a whole number.
+    """
+    if not text:
+        raise ValueError("empty path")
+    parts: list[str | int] = []
+    for chunk in text.split("."):
+        match = _KEY_PART.fullmatch(chunk)
+        if match is None:
+            raise ValueError(f"the key {text!r} {_key_problem(text, chunk)}")
+        parts.append(match[1])
+        for index in re.findall(r"\[([^\]]*)\]", match[2]):
+            if not re.fullmatch(r"[-+]?[0-9]+", index):
+                raise ValueError(f"bad index [{index}] in the key {text!r}")
+            parts.append(int(index))
+    return tuple(parts)
+
+
+def _key_problem(text: str, chunk: str) -> str:
+    if not chunk:
+        if text.startswith("."):
+            return "starts with a dot"
+        return "ends with a dot" if text.endswith(".") else "has an empty part between two dots"
+    if any(character.isspace() for character in chunk):
+        return "has a space in it"
+    where = f" in {chunk!r}" if chunk != text else ""
+    return f"has a bracket out of place{where} (a list item is written name[0])"

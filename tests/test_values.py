@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
 from analysis.sweep import parse_vary
 from sim.scenario import ScenarioError, load_scenario
-from sim.values import read_value
+from sim.values import read_key, read_value
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -97,3 +98,40 @@ def test_cli_vary_without_a_step_exits_2_in_one_line(small_markov, capsys, monke
     assert capsys.readouterr().err.strip() == (
         "--vary 'markov.customers=4:16': a range needs start:stop:count, "
         "for example markov.customers=4:16:5")
+
+
+@pytest.mark.parametrize(("key", "path"), [
+    ("seed", ("seed",)), ("markov.reward[0]", ("markov", "reward", 0)),
+    ("markov.transition[1][-1]", ("markov", "transition", 1, -1)),
+    ("lifecycle.market.buyers.count", ("lifecycle", "market", "buyers", "count")),
+])
+def test_a_key_names_its_fields_and_list_items(key, path):
+    assert read_key(key) == path
+
+
+@pytest.mark.parametrize(("key", "reason"), [
+    ("markov..reward", "empty part between two dots"), ("markov...reward", "empty part"),
+    (".seed", "starts with a dot"), ("seed.", "ends with a dot"), ("..", "starts with a dot"),
+    ("se\ted", "space"), ("a.b c", "space"), ("a[1", "bracket out of place (a list item"),
+    ("a]", "bracket"), ("a[1]b.c", "bracket"), ("a[1.5]", "bracket"), ("a[x]", "bad index [x]"),
+    ("", "empty path"),
+])
+def test_a_malformed_key_is_refused_with_its_reason(key, reason):
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        read_key(key)
+
+
+@pytest.mark.parametrize("command", [
+    ["validate", "markov_retention"], ["run", "markov_retention", "-n", "1", "-q"],
+])
+def test_an_empty_part_of_a_set_key_is_one_line_and_exit_2(command, capsys, tmp_path):
+    import sim.cli
+
+    with pytest.raises(SystemExit) as stop:
+        sim.cli.main([*command, "--set", "markov..discount_rate=0.2", *(
+            ["-o", str(tmp_path / "b")] if command[0] == "run" else [])])
+    err = capsys.readouterr().err.strip()
+    assert stop.value.code == 2
+    assert err == ("--set markov..discount_rate=0.2: cannot read override: the key "
+                   "'markov..discount_rate' has an empty part between two dots")
+    assert not (tmp_path / "b").exists()

@@ -84,7 +84,19 @@ def test_overrides_apply_in_order_the_last_one_wins(small_markov):
     ("seed.x.y=1", "seed: is not a section"),
     ("markov.reward[0].x.y=1", "markov.reward[0]: is not a section"),
     ("markov.reward[0].x=1", "markov.reward[0]: is not a section"),
-    ("markov.reward[x]=1", "cannot read override: bad index [x]"),
+    ("markov.reward[x]=1", "cannot read override: bad index [x] in the key 'markov.reward[x]'"),
+    ("markov..reward=[1]", "cannot read override: the key 'markov..reward' has an empty part "
+                           "between two dots"),
+    (".seed=1", "cannot read override: the key '.seed' starts with a dot"),
+    ("seed.=1", "cannot read override: the key 'seed.' ends with a dot"),
+    ("se ed=1", "cannot read override: the key 'se ed' has a space in it"),
+    ("markov. reward=[1]", "cannot read override: the key 'markov. reward' has a space in it"),
+    ("markov.reward[0=1", "cannot read override: the key 'markov.reward[0' has a bracket out "
+                          "of place in 'reward[0' (a list item is written name[0])"),
+    ("markov.reward[0]x=1", "cannot read override: the key 'markov.reward[0]x' has a bracket "
+                            "out of place in 'reward[0]x' (a list item is written name[0])"),
+    ("[0]=1", "cannot read override: the key '[0]' has a bracket out of place (a list item is "
+              "written name[0])"),
     ("=1", "cannot read override: empty path"),
     ("markov.reward[0]", "cannot read override: expected path=value"),
     ("focal[0]=S1", "focal[0]: no such list item"),
