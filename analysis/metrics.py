@@ -9,6 +9,7 @@ terminal. A metric whose columns a bundle lacks is left out, never guessed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -103,13 +104,27 @@ def _per_replication_durations(results: Results, summarise) -> pd.Series | None:
     ).astype(float)
 
 
+def _known_until(duration: np.ndarray, censored: np.ndarray) -> float:
+    """How far a Kaplan-Meier curve is known: up to the longest follow-up, or for ever if it
+    reached 0 there (nobody still followed)."""
+    longest = duration.max()
+    return float(longest) if censored[duration == longest].any() else math.inf
+
+
+def _restricted_mean(results: Results, ceiling: float | None = None) -> pd.Series | None:
+    """Areas under the curves up to one limit where all are known (each estimates the same)."""
+    known = _per_replication_durations(results, _known_until)
+    if known is None:
+        return None
+    ceiling = float(durations(results)["duration"].max()) if ceiling is None else ceiling
+    limit = min(ceiling, float(known.min()))
+    return _per_replication_durations(results, lambda d, c: restricted_mean(d, c, limit))
+
+
 def _mean_duration(results: Results) -> pd.Series | None:
     if not has_columns(results.pairs, "start", "end"):
         return None
-    limit = horizon(results)
-    return _per_replication_durations(
-        results, lambda d, c: restricted_mean(d, c, limit)
-    )
+    return _restricted_mean(results, horizon(results))
 
 
 def _survival_at(age: float) -> Callable[[Results], pd.Series | None]:
@@ -118,6 +133,8 @@ def _survival_at(age: float) -> Callable[[Results], pd.Series | None]:
             return None
 
         def at_age(duration, censored):
+            if age > _known_until(duration, censored):  # nobody followed that long
+                return math.nan
             curve = kaplan_meier(duration, censored)
             before = curve[curve["time"] <= age]
             return float(before["survival"].iloc[-1]) * 100
@@ -219,11 +236,7 @@ def _customer_value(results: Results) -> pd.Series | None:
 def _customer_lifetime(results: Results) -> pd.Series | None:
     if not has_columns(results.pairs, "periods_to_absorption"):
         return None
-    table = durations(results)
-    if table is None or not len(table):
-        return None
-    limit = float(table["duration"].max())
-    return _per_replication_durations(results, lambda d, c: restricted_mean(d, c, limit))
+    return _restricted_mean(results)
 
 
 def _buyer_mean(column: str, scale: float = 1.0) -> Callable[[Results], pd.Series | None]:
@@ -240,7 +253,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("reached_development", "pairs reaching development", "%", _reached("development")),
     Metric("reached_long_term", "pairs reaching long-term", "%", _reached("long_term")),
     Metric("reached_final", "pairs reaching final", "%", _reached("final")),
-    Metric("mean_duration", "mean relationship duration (to horizon)", "weeks", _mean_duration),
+    Metric("mean_duration", "mean relationship duration (restricted mean)", "weeks",
+           _mean_duration),
     Metric("survival_one_year", "relationships lasting a year", "%", _survival_at(WEEKS_PER_YEAR)),
     Metric("portfolio_npv", "supplier portfolio NPV", "money per supplier", _portfolio_npv),
     Metric("pair_npv", "pair NPV", "money per pair", _pair_npv),

@@ -91,7 +91,7 @@ def test_distributions_show_each_replication_of_each_scenario(comparison):
     visible = [ax for ax in figure.axes if ax.get_visible()]
     titles = [ax.get_title(loc="left").replace("\n", " ") for ax in visible]
     assert titles[:3] == ["supplier portfolio NPV", "pair NPV",
-                          "mean relationship duration (to horizon)"]
+                          "mean relationship duration (restricted mean)"]
     assert len(visible) == 6
     pair_npv = visible[1]
     dots = [collection.get_offsets()[:, 1] for collection in pair_npv.collections]

@@ -65,8 +65,11 @@ def test_contacts_that_never_began_a_relationship_have_no_duration():
 def test_mean_duration_is_the_restricted_mean_of_each_replication():
     table = replication_metrics(_results(TINY))
     # replication 1: an ending at 80 with 2 at risk (the other is censored at 80), so
-    # survival is 1 until 80 and 1/2 from 80 to the horizon at 100: 80 + 20 / 2
-    assert table.loc[1, "mean_duration"] == pytest.approx(90)
+    # survival is 1 until 80 and 1/2 after; nobody was followed beyond 80, so the area stops
+    # there (not at the horizon, 100): 80. Replication 0 (30 ended, 90 censored) up to 80 too:
+    # 30 + 50 / 2
+    assert table.loc[1, "mean_duration"] == pytest.approx(80)
+    assert table.loc[0, "mean_duration"] == pytest.approx(55)
 
 
 def test_key_figures_average_replications_with_an_interval():

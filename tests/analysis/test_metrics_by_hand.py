@@ -46,17 +46,72 @@ SURVIVAL = pd.DataFrame({
 
 def test_mean_duration_is_the_area_under_each_replications_survival_curve():
     table = replication_metrics(lifecycle(SURVIVAL))
-    # replication 0: 1 until 20, 2/3 until 60, 1/3 until 100: 20 + 80/3 + 40/3
-    assert table.loc[0, "mean_duration"] == pytest.approx(20 + 40 * 2 / 3 + 40 / 3)
-    # replication 1: durations 30 (ended) and 60 (censored): 1 until 30, then 1/2 up to the
-    # horizon, beyond the censored pair's 60 weeks: 30 + 70 / 2
-    assert table.loc[1, "mean_duration"] == pytest.approx(65.0)
+    # replication 1 followed its relationships for 60 weeks at most (30 ended, 60 censored):
+    # its curve is unknown beyond 60, so both are integrated up to 60, not to the horizon
+    # replication 0: 1 until 20, 2/3 until 60: 20 + 40 * 2/3
+    assert table.loc[0, "mean_duration"] == pytest.approx(20 + 40 * 2 / 3)
+    # replication 1: 1 until 30, then 1/2 until 60: 30 + 30 / 2
+    assert table.loc[1, "mean_duration"] == pytest.approx(45.0)
+
+
+# replication 0: ended at 10 and 40, censored after 25 and 70 weeks (started at 75 and 30);
+# replication 1: ended at 15 and 50, so its curve reaches 0 and is known beyond 50
+FOLLOWED = pd.DataFrame({
+    "replication": [0, 0, 0, 0, 1, 1],
+    "start": [0.0, 75.0, 0.0, 30.0, 0.0, 20.0],
+    "end": [10.0, np.nan, 40.0, np.nan, 15.0, 70.0],
+    "censored": [False, True, False, True, False, False],
+    "furthest_stage": "early",
+})
+
+
+def test_mean_duration_is_a_kaplan_meier_restricted_mean_up_to_the_longest_follow_up():
+    results = lifecycle(FOLLOWED)
+    table = replication_metrics(results)
+    # replication 0, Kaplan-Meier: 4 at risk, one ends at 10 (S = 3/4); one leaves at 25;
+    # 2 at risk at 40, one ends (S = 3/8); the last is followed to 70 and no further.
+    # Area up to 70: 10 * 1 + 30 * 3/4 + 30 * 3/8 = 43.75 (up to the horizon, holding 3/8
+    # flat over 30 unobserved weeks, it would be 55)
+    assert table.loc[0, "mean_duration"] == pytest.approx(43.75)
+    # replication 1: S = 1/2 from 15, 0 from 50: 15 + 35 / 2 = 32.5 up to 70 or any later time
+    assert table.loc[1, "mean_duration"] == pytest.approx(32.5)
+    figure = key_figures(results).set_index("metric").loc["mean_duration"]
+    assert figure["value"] == pytest.approx((43.75 + 32.5) / 2)
+    assert figure["label"] == "mean relationship duration (restricted mean)"
+
+
+def test_runs_followed_up_to_the_horizon_integrate_up_to_the_horizon():
+    # a pair of replication 1 censored at the horizon: nothing restricts the limit below 100
+    table = replication_metrics(lifecycle(FOLLOWED.assign(
+        start=FOLLOWED["start"].where(FOLLOWED.index != 3, 0.0)), horizon=100.0))
+    # replication 0 now: S = 3/4 from 10, 3/8 from 40 up to 100: 10 + 22.5 + 60 * 3/8
+    assert table.loc[0, "mean_duration"] == pytest.approx(55.0)
+    longer = replication_metrics(lifecycle(FOLLOWED.assign(censored=False, end=FOLLOWED[
+        "end"].fillna(100.0))))  # every pair ended: each curve reaches 0, so the limit is moot
+    assert longer.loc[1, "mean_duration"] == pytest.approx(32.5)
 
 
 def test_survival_at_one_year_reads_the_curve_at_52_weeks():
     table = replication_metrics(lifecycle(SURVIVAL))
     assert table.loc[0, "survival_one_year"] == pytest.approx(200 / 3)
     assert table.loc[1, "survival_one_year"] == pytest.approx(50.0)
+
+
+def test_survival_at_a_year_leaves_out_a_replication_that_followed_nobody_that_long():
+    pairs = pd.DataFrame({
+        "replication": [0, 0, 0, 1, 1], "start": [0.0, 0.0, 0.0, 60.0, 60.0],
+        "end": [20.0, np.nan, np.nan, 90.0, np.nan], "censored": [False, True, True, False, True],
+        "furthest_stage": "early"})
+    results = lifecycle(pairs)
+    table = replication_metrics(results)
+    # replication 1 began its pairs at week 60: one ended after 30 weeks, the other was
+    # followed for 40; its survival at 52 weeks is unknown (not its 1/2 at 40)
+    assert table.loc[0, "survival_one_year"] == pytest.approx(200 / 3)
+    assert math.isnan(table.loc[1, "survival_one_year"])
+    figures = key_figures(results).set_index("metric")
+    assert figures.loc["survival_one_year", "value"] == pytest.approx(200 / 3)
+    # both durations up to 40 weeks: 20 + 20 * 2/3, and 30 + 10 / 2
+    assert table["mean_duration"].tolist() == pytest.approx([20 + 40 / 3, 35.0])
 
 
 def test_a_run_shorter_than_a_year_has_no_one_year_survival():

@@ -60,7 +60,7 @@ def test_outcomes_show_four_distributions_across_replications(lifecycle_bundle):
     visible = [ax for ax in figure.axes if ax.get_visible()]
     assert plots.figure_title(figure) == "Outcomes across 8 replications"
     assert [ax.get_title(loc="left") for ax in visible] == [
-        "supplier portfolio NPV", "pair NPV", "mean relationship duration (to horizon)",
+        "supplier portfolio NPV", "pair NPV", "mean relationship duration (restricted mean)",
         "ended relationships lost to competitors"]
     assert [ax.get_xlabel() for ax in visible] == ["money per supplier", "money per pair",
                                                    "weeks", "% of ended relationships"]

@@ -128,7 +128,7 @@ def test_outcomes_hide_the_panels_the_bundle_cannot_fill():
     visible = [ax for ax in figure.axes if ax.get_visible()]
     assert plots.figure_title(figure) == "Outcomes across 2 replications"
     assert [ax.get_title(loc="left") for ax in visible] == [
-        "supplier portfolio NPV", "pair NPV", "mean relationship duration (to horizon)"]
+        "supplier portfolio NPV", "pair NPV", "mean relationship duration (restricted mean)"]
     assert len(figure.axes) == 4
 
 
