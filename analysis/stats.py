@@ -12,7 +12,9 @@ One small set of functions, each for one kind of uncertainty:
 - a spread estimated from resamples (sensitivity indices): the normal
   approximation of :func:`normal_half_width`;
 - a ratio pooled over replications (a hazard: endings over weeks at risk):
-  :func:`pooled_interval`, resampling whole replications;
+  :func:`pooled_interval`, and for two of them paired by replication
+  :func:`pooled_contrast`, a percentile-t bootstrap resampling whole
+  replications;
 - over pairs: Kaplan-Meier survival with its Greenwood band
   (:func:`kaplan_meier`), its area (:func:`restricted_mean`, the
   censoring-aware mean duration) and the exact Poisson interval of a rate
@@ -41,6 +43,7 @@ __all__ = [
     "mean_with_interval",
     "normal_half_width",
     "poisson_rate",
+    "pooled_contrast",
     "pooled_interval",
     "pooled_resamples",
     "restricted_mean",
@@ -182,10 +185,8 @@ def pooled_resamples(sums: np.ndarray, counts: np.ndarray, *, seed: int = BOOTST
     paired). Returns the pooled means, one per column (flattened), and an
     array of ``resamples`` rows of them.
     """
-    rng = np.random.default_rng(seed)
-    size = sums.shape[0]
-    weights = rng.multinomial(size, np.full(size, 1 / size), size=resamples)
-    flat_sums, flat_counts = sums.reshape(size, -1), counts.reshape(size, -1)
+    weights = _replication_weights(sums.shape[0], seed, resamples)
+    flat_sums, flat_counts = _flat(sums), _flat(counts)
     with np.errstate(invalid="ignore", divide="ignore"):
         resampled = (weights @ flat_sums) / (weights @ flat_counts)
         mean = flat_sums.sum(axis=0) / flat_counts.sum(axis=0)
@@ -194,15 +195,99 @@ def pooled_resamples(sums: np.ndarray, counts: np.ndarray, *, seed: int = BOOTST
 
 def pooled_interval(sums: np.ndarray, counts: np.ndarray, confidence: float = 0.95, *,
                     seed: int = BOOTSTRAP_SEED) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pooled means with percentile intervals from :func:`pooled_resamples`.
+    """Pooled means with percentile-t (studentized bootstrap) intervals.
 
-    Returns ``(mean, low, high)``, each shaped like one row of ``sums``.
+    Each resample of whole replications (as in :func:`pooled_resamples`) is
+    standardised by its own standard error, the linearised (delta-method)
+    one of a ratio of sums; the interval is the pooled mean minus the
+    resampled t quantiles times its standard error. The plain percentile
+    interval of the same resamples runs narrow with few replications (about
+    88% coverage at 10 replications, 93% at 30, for a nominal 95%); this one
+    is close to nominal at both (tests/analysis). Returns
+    ``(mean, low, high)``, each shaped like one row of ``sums``.
     """
-    mean, resampled = pooled_resamples(sums, counts, seed=seed)
-    alpha = (1 - confidence) / 2
-    low, high = np.nanquantile(resampled, [alpha, 1 - alpha], axis=0)
+    flat_sums, flat_counts = _flat(sums), _flat(counts)
+    estimate, low, high = _studentized(flat_sums, flat_counts, np.eye(flat_sums.shape[1]),
+                                       None, confidence, seed)
     shape = sums.shape[1:]
-    return mean.reshape(shape), low.reshape(shape), high.reshape(shape)
+    return estimate.reshape(shape), low.reshape(shape), high.reshape(shape)
+
+
+def pooled_contrast(sums: np.ndarray, counts: np.ndarray, confidence: float = 0.95, *,
+                    ratio: bool = False, seed: int = BOOTSTRAP_SEED) -> tuple[float, float, float]:
+    """Second pooled mean against the first, paired by replication, with a percentile-t interval.
+
+    ``sums`` and ``counts`` have one row per replication and two columns
+    (the two scenarios or groups under common random numbers). Returns the
+    difference of the pooled means (second minus first), or with ``ratio``
+    their ratio (second over first), and its interval from the same
+    studentized bootstrap as :func:`pooled_interval`, resampling
+    replications together in both columns.
+    """
+    flat_sums, flat_counts = _flat(sums), _flat(counts)
+    if flat_sums.shape[1] != 2:
+        raise ValueError(f"a contrast compares two columns, got {flat_sums.shape[1]}")
+    estimate, low, high = _studentized(flat_sums, flat_counts, np.array([[-1.0], [1.0]]),
+                                       "ratio" if ratio else None, confidence, seed)
+    return float(estimate[0]), float(low[0]), float(high[0])
+
+
+def _replication_weights(size: int, seed: int, resamples: int) -> np.ndarray:
+    """How often each replication is drawn in each resample (rows: resamples)."""
+    rng = np.random.default_rng(seed)
+    return rng.multinomial(size, np.full(size, 1 / size), size=resamples)
+
+
+def _flat(table: np.ndarray) -> np.ndarray:
+    table = np.asarray(table, dtype=float)
+    return table.reshape(table.shape[0], -1)
+
+
+def _linearised(weights, sums, counts, contrast, kind):
+    """Statistics and their delta-method standard errors for rows of replication weights.
+
+    The pooled mean of column j under weights w is m_j = w.s_j / w.c_j; its
+    influence values are (s_ij - m_j c_ij) / mean_w(c_j), and the variance of a
+    smooth function of the means is the weighted mean square of its influence
+    over n, with the function's gradient applied to the columns' influences.
+    """
+    size = sums.shape[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        totals = weights @ counts
+        means = (weights @ sums) / totals
+        influence = (sums[None] - means[:, None, :] * counts[None]) * (size / totals[:, None, :])
+        if kind == "ratio":  # m_1 / m_0: gradient (-m_1 / m_0^2, 1 / m_0)
+            value = means[:, 1:2] / means[:, 0:1]
+            combined = (influence[:, :, 1:2] - value[:, None] * influence[:, :, 0:1]) \
+                / means[:, None, 0:1]
+        else:
+            value = means @ contrast
+            combined = influence @ contrast
+        variance = np.einsum("bi,bik->bk", weights, combined ** 2) / size ** 2
+    return value, np.sqrt(variance)
+
+
+def _studentized(sums, counts, contrast, kind, confidence, seed):
+    """Percentile-t intervals of the contrasts of pooled means, resampling replications."""
+    estimate, error = (part[0] for part in _linearised(np.ones((1, sums.shape[0])), sums,
+                                                        counts, contrast, kind))
+    weights = _replication_weights(sums.shape[0], seed, BOOTSTRAP_RESAMPLES)
+    values, errors = _linearised(weights, sums, counts, contrast, kind)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pivots = (values - estimate) / errors
+    # a resample with no spread that lands on the estimate is no evidence either way
+    pivots[(values == estimate) & (errors == 0)] = 0.0
+    # a resample with no spread elsewhere is an infinite pivot: the order statistics on the
+    # outer side (no interpolation, which is undefined next to an infinity) keep it honest
+    alpha = (1 - confidence) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        upper = np.nanquantile(pivots, 1 - alpha, axis=0, method="higher")
+        lower = np.nanquantile(pivots, alpha, axis=0, method="lower")
+    low, high = estimate - upper * error, estimate - lower * error
+    still = error == 0  # every replication has the same mean: the interval is the point
+    low, high = np.where(still, estimate, low), np.where(still, estimate, high)
+    return estimate, low, high
 
 
 def mean_with_interval(values, confidence: float = 0.95) -> dict[str, float]:
