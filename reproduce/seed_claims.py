@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.plots import OKABE_ITO, new_figure, panel_title, save
-from analysis.stats import mean_interval
+from analysis.stats import mean_interval, pooled_contrast, pooled_interval
 from reproduce.framework import Check, Context, Verdict, consistency, vote
-from reproduce.lifecycle import WEEKS_PER_YEAR, began, run
+from reproduce.lifecycle import BOOTSTRAP_SEED, WEEKS_PER_YEAR, began, run
 
 NAME = "seed-claims"
 SOURCE = ("Ford, D. (1980) The development of buyer-seller relationships in industrial "
@@ -31,8 +30,10 @@ CLAIM = ("Distance ends relationships early; attractive alternatives stop develo
          "long-term; skilled suppliers lose fewer for poor performance.")
 CRITERION = ("Per claim: the mean over seeds of the per-seed difference between the two "
              "scenarios (same seeds) has a 95% Student-t interval on the claimed side of 0, or "
-             "the claim holds in at least 90% of seeds; final-stage losses before and after "
-             "entry are compared as pooled Poisson rates with an exact interval.")
+             "the claim holds in at least 90% of seeds; final relationships lost to "
+             "competitors from the first entry on are compared, as pooled rates per final "
+             "relationship-year, with the same market without entry over the same seeds and "
+             "window (95% percentile-t bootstrap of the paired difference, resampling seeds).")
 
 
 ADAPTATION_NEEDS_TRUST = (
@@ -221,33 +222,59 @@ def final_under_weak_competition(context):
 
 
 
-def final_lost_after_entry(context):
-    """C12: final relationships are lost mainly after a competitor enters.
+NO_ENTRY = ("lifecycle.entry.times=[]", "lifecycle.entry.rate=0")
+"""Overrides that remove competitor entry from a market and change nothing else."""
 
-    Emergent: a final buyer hears every supplier through the ordinary
-    persuasion and choice rules, entrants included.
+
+def final_lost_after_entry(context):
+    """C12: final relationships become vulnerable when a new competitor enters.
+
+    A paired comparison over the same seeds and the same window: the
+    competitor_entry market against the same market with entry removed,
+    which is identical up to the first entry (common random numbers). From
+    the first entry to the horizon, the final relationships lost to
+    competitors over the final relationship-years at risk, pooled over
+    seeds; the difference of the two rates has a percentile-t interval
+    resampling seeds in both markets together. Emergent: a final buyer hears
+    every supplier through the ordinary persuasion and choice rules,
+    entrants included.
     """
-    results = run(context, "competitor_entry")
+    entered = run(context, "competitor_entry")
+    without = run(context, "competitor_entry", NO_ENTRY)
     from sim.scenario import validate
 
-    scenario = validate(results.manifest["scenario"])
-    entry = min(scenario.lifecycle.entry.times)
-    final = results.pairs[results.pairs["t_final"].notna()]
-    lost = (~final["censored"]) & (final["end_reason"] == "competitor")
-    before = np.minimum(final["end"], entry) - np.minimum(final["t_final"], entry)
-    after = final["end"] - np.maximum(final["t_final"], entry)
-    exposure = (float(before.clip(lower=0).sum()), float(after.clip(lower=0).sum()))
-    counts = (int((lost & (final["end"] < entry)).sum()), int((lost & (final["end"] >= entry))
-                                                             .sum()))
-    ratio, low, high = _rate_ratio(counts, exposure)
-    label = "final relationships lost to competitors mainly after entry (C12)"
-    verdict = Verdict(label, "loss rate after first entry > before",
-                      f"{counts[0]} losses before, {counts[1]} after; rate ratio {ratio:.2f} "
-                      f"[{low:.2f}, {high:.2f}]", bool(low > 1))
-    rates = [(c / e * WEEKS_PER_YEAR if e > 0 else np.nan,) * 3 for c, e in
-             zip(counts, exposure, strict=True)]
-    return verdict, Panel("final losses to competitors", ["before entry", "after entry"],
-                          rates, "per final year")
+    entry = min(validate(entered.manifest["scenario"]).lifecycle.entry.times)
+    seeds = np.union1d(entered.pairs["replication"].unique(), without.pairs["replication"])
+    tables = [final_losses_after(r.pairs, entry, seeds) for r in (without, entered)]
+    losses = np.column_stack([table["losses"] for table in tables])
+    exposure = np.column_stack([table["exposure"] for table in tables])
+    difference, low, high = (value * WEEKS_PER_YEAR for value in pooled_contrast(
+        losses, exposure, seed=BOOTSTRAP_SEED))
+    rates = np.column_stack(pooled_interval(losses, exposure, seed=BOOTSTRAP_SEED))
+    label = "final relationships lost to competitors more after entry than without it (C12)"
+    verdict = Verdict(
+        label, "loss rate per final year after the first entry > same market without entry",
+        f"{rates[0, 0] * WEEKS_PER_YEAR:.3g} -> {rates[1, 0] * WEEKS_PER_YEAR:.3g} per final "
+        f"year from week {entry:g} ({int(losses[:, 0].sum())} -> {int(losses[:, 1].sum())} "
+        f"losses); difference {difference:+.3g} [{low:+.3g}, {high:+.3g}]", bool(low > 0))
+    return verdict, Panel("final losses to competitors after entry", ["no entry", "entry"],
+                          [tuple(row * WEEKS_PER_YEAR) for row in rates], "per final year")
+
+
+def final_losses_after(pairs: pd.DataFrame, time: float, seeds) -> pd.DataFrame:
+    """Per seed: final relationships lost to competitors from ``time`` on, and their exposure.
+
+    ``losses`` counts the ended final relationships whose reason is
+    ``competitor`` and that ended at or after ``time``; ``exposure`` the
+    weeks they, and every other final relationship, spent in final from
+    ``time`` to their end. Seeds in ``seeds`` without any are rows of zeros.
+    """
+    final = pairs[pairs["t_final"].notna()]
+    lost = (~final["censored"]) & (final["end_reason"] == "competitor") & (final["end"] >= time)
+    exposure = (final["end"] - np.maximum(final["t_final"], time)).clip(lower=0)
+    table = pd.DataFrame({"losses": lost.astype(float), "exposure": exposure.astype(float),
+                          "replication": final["replication"]}).groupby("replication").sum()
+    return table.reindex(pd.Index(seeds, name="replication"), fill_value=0.0)
 
 
 def most_end_before_long_term(context):
@@ -286,22 +313,6 @@ CLAIMS: tuple[Claim, ...] = (
     most_end_before_long_term,
     skills_prevent_poor_performance,
 )
-
-
-def _rate_ratio(counts, exposure, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Ratio of two Poisson rates (second over first) with its exact conditional interval."""
-    (before, after), (time_before, time_after) = counts, exposure
-    total = before + after
-    if total == 0 or time_before <= 0 or time_after <= 0:
-        return float("nan"), float("nan"), float("nan")
-    interval = stats.binomtest(after, total).proportion_ci(confidence, method="exact")
-    scale = time_before / time_after
-
-    def odds(p: float) -> float:
-        return p / (1 - p) if p < 1 else float("inf")
-
-    ratio = (after / time_after) / (before / time_before) if before else float("inf")
-    return ratio, odds(interval.low) * scale, odds(interval.high) * scale
 
 
 def _figure(panels: list[Panel], path):

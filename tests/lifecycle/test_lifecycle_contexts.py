@@ -76,8 +76,9 @@ class MarketContext(Context):
         self.market = market
 
     def run(self, scenario, *, replications, seed, overrides=(), events=False, parallel=True):
+        # the reproduction's own overrides (entry removed) come last, so they win
         return super().run(scenario, replications=SEEDS, seed=SEED,
-                           overrides=(*overrides, *self.market.overrides(scenario)),
+                           overrides=(*self.market.overrides(scenario), *overrides),
                            events=events, parallel=False)
 
 

@@ -18,12 +18,6 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
             "fewer pairs per market begin trial orders, but among those that begin the share "
             "reaching development rises (quick run, 12 seeds); the claim needs it to fall"),
     },
-    "seed-claims": {
-        "final relationships lost to competitors mainly after entry (C12)": (
-            "emergent now and not detected in the quick run: 0 losses before the first entry "
-            "and 18 after, rate ratio [0.40, inf], once entrants reach final buyers through the "
-            "ordinary persuasion and choice rules instead of a path of their own"),
-    },
 }
 """Statements of reproductions the lifecycle model does not show yet, with what is missing.
 

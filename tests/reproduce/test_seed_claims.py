@@ -9,12 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 from stub_runs import StubContext, pair_rows, results
 
 from reproduce import seed_claims
 from reproduce.framework import CONSISTENCY, REPRODUCTION
-from reproduce.seed_claims import _rate_ratio
 
 SEEDS = 6
 
@@ -245,31 +243,92 @@ def test_promotion_to_final_is_a_rate_per_long_term_year(tmp_path):
     assert not seed_claims.final_under_weak_competition(reverse)[0].passed
 
 
-def final_losses(before: int, after: int):
-    """Final pairs of competitor_entry (first entry at week 260) lost before and after it."""
-    lost_before = [{"t_final": 100.0, "end": 200.0, "end_reason": "competitor"}] * before
-    lost_after = [{"t_final": 100.0, "end": 300.0, "end_reason": "competitor"}] * after
-    kept = [{"t_final": 100.0, "end": 520.0, "censored": True, "end_reason": None}] * 2
-    return pair_rows(0, lost_before + lost_after + kept)
+ENTRY = 260.0
+"""The bundled competitor_entry's first entry (week 260, five years)."""
 
 
-def test_final_losses_before_and_after_entry_are_rates_over_their_exposure(tmp_path):
-    context = serve({"competitor_entry": final_losses(1, 8)}, tmp_path)
+def final_market(lost_of, finals: int = 6, before: int = 0, other: int = 0):
+    """Final pairs of one market: in seed ``r``, ``lost_of(r)`` of ``finals`` pairs (final at week
+    100) are lost to competitors at week 300 and the rest are censored at the horizon;
+    ``before`` more were lost to competitors at week 200, before the first entry, and
+    ``other`` more ended at week 300 for another reason."""
+    def rows(r):
+        lost = lost_of(r)
+        return ([{"t_final": 100.0, "end": 300.0, "end_reason": "competitor"}] * lost
+                + [{"t_final": 100.0, "censored": True, "end_reason": None}] * (finals - lost)
+                + [{"t_final": 100.0, "end": 200.0, "end_reason": "competitor"}] * before
+                + [{"t_final": 100.0, "end": 300.0, "end_reason": "dissatisfaction"}] * other
+                + [{"t_early": 50.0, "end": 400.0, "end_reason": "competitor"}])
+    return market(rows)
+
+
+def serve_entry(entered, without, tmp_path):
+    """A context serving competitor_entry, and the same market when asked without entry."""
+    def make(name, overrides, with_events):
+        assert name == "competitor_entry"
+        return results(without if overrides == seed_claims.NO_ENTRY else entered,
+                       scenario=name)
+    return StubContext(make, tmp_path)
+
+
+def test_final_losses_after_entry_against_the_same_market_without_it_pass(tmp_path):
+    def entered(r):
+        return 3 + r % 2
+
+    def without(r):
+        return r % 2
+
+    context = serve_entry(final_market(entered, before=2, other=1),
+                          final_market(without, before=2, other=1), tmp_path)
     verdict, panel = seed_claims.final_lost_after_entry(context)
-    # exposure before entry: 100 + 8 x 160 + 2 x 160 = 1700 weeks; after: 8 x 40 + 2 x 260 = 840
-    ratio = (8 / 840) / (1 / 1700)
-    assert f"1 losses before, 8 after; rate ratio {ratio:.2f}" in verdict.measured
-    # emergent now: no rule of the model states it
+    # losses before the entry and for other reasons are not counted; their pairs add no
+    # exposure after the entry, as they had ended by then (or end at 300 with 40 weeks)
+    others = 40 * SEEDS  # the one pair per seed ending at 300 for dissatisfaction
+    first = 52 * 3 / (sum(40 * without(r) + 260 * (6 - without(r)) for r in range(6)) + others)
+    second = 52 * 21 / (sum(40 * entered(r) + 260 * (6 - entered(r)) for r in range(6)) + others)
+    assert verdict.measured.startswith(f"{first:.3g} -> {second:.3g} per final year from week "
+                                       "260 (3 -> 21 losses); difference")
+    assert panel.labels == ["no entry", "entry"]
+    assert panel.values[0][0] == pytest.approx(first)
+    assert panel.values[1][0] == pytest.approx(second)
     assert verdict.kind == REPRODUCTION and not verdict.construction
-    assert panel.values[0][0] == pytest.approx(52 / 1700)
-    assert panel.values[1][0] == pytest.approx(8 * 52 / 840)
     assert verdict.passed
+    # both markets run at the same seed, the second with entry removed
+    calls = context.calls
+    assert [call[1] for call in calls] == [(), seed_claims.NO_ENTRY]
+    assert calls[0][2:4] == calls[1][2:4]
 
 
-def test_losses_at_the_same_rate_before_and_after_entry_fail(tmp_path):
-    verdict, _ = seed_claims.final_lost_after_entry(serve({"competitor_entry":
-                                                           final_losses(8, 4)}, tmp_path))
-    assert not verdict.passed
+@pytest.mark.parametrize("entered, without", [
+    (lambda r: r % 3, lambda r: r % 3),            # the same losses: no effect of entry
+    (lambda r: r % 3, lambda r: 2 - r % 3),        # the same rate on average, noisy
+    (lambda r: r % 2, lambda r: 3 + r % 2),        # more lost without entry
+])
+def test_final_losses_no_higher_after_entry_than_without_it_fail(tmp_path, entered, without):
+    context = serve_entry(final_market(entered), final_market(without), tmp_path)
+    verdict, _ = seed_claims.final_lost_after_entry(context)
+    assert not verdict.passed, verdict.measured
+
+
+def test_losses_before_the_entry_do_not_make_the_entry_market_lose_more(tmp_path):
+    # many final pairs lost before the entry in the entry market only; after it, the same
+    context = serve_entry(final_market(lambda r: 1, before=5), final_market(lambda r: 1),
+                          tmp_path)
+    verdict, _ = seed_claims.final_lost_after_entry(context)
+    assert "(6 -> 6 losses)" in verdict.measured and not verdict.passed
+
+
+def test_final_losses_after_a_time_are_counted_with_their_exposure_per_seed():
+    pairs = pd.concat([pair_rows(0, [
+        {"t_final": 100.0, "end": 300.0, "end_reason": "competitor"},
+        {"t_final": 400.0, "end": 450.0, "end_reason": "competitor"},
+        {"t_final": 100.0, "end": 200.0, "end_reason": "competitor"},
+        {"t_final": 300.0, "censored": True, "end_reason": None},
+        {"t_final": np.nan, "end": 300.0, "end_reason": "competitor"},
+    ]), pair_rows(2, [{"t_final": 100.0, "censored": True, "end_reason": None}])])
+    table = seed_claims.final_losses_after(pairs, ENTRY, [0, 1, 2])
+    assert table["losses"].tolist() == [2.0, 0.0, 0.0]
+    assert table["exposure"].tolist() == [40.0 + 50.0 + 220.0, 0.0, 260.0]
 
 
 def ended_stages(early: int, long_term: int):
@@ -302,55 +361,6 @@ def test_skilled_suppliers_lose_a_smaller_share_of_begun_pairs_for_poor_performa
     assert panel.values[0][0] == pytest.approx(0.45)  # pairs that never began are left out
     context = serve({"baseline": poor(2), "skilled_supplier": poor(4)}, tmp_path)
     assert not seed_claims.skills_prevent_poor_performance(context)[0].passed
-
-
-# ---------------------------------------------------------------- the rate ratio
-
-
-def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    alpha = 1 - confidence
-    low = stats.beta.ppf(alpha / 2, k, n - k + 1) if k > 0 else 0.0
-    high = stats.beta.ppf(1 - alpha / 2, k + 1, n - k) if k < n else 1.0
-    return low, high
-
-
-@pytest.mark.parametrize("counts, exposure", [((3, 12), (100.0, 200.0)), ((10, 10), (50.0, 50.0)),
-                                              ((1, 30), (400.0, 80.0))])
-def test_rate_ratio_is_the_exact_conditional_interval_in_closed_form(counts, exposure):
-    (before, after), (time_before, time_after) = counts, exposure
-    low_p, high_p = clopper_pearson(after, before + after)
-    scale = time_before / time_after
-    ratio, low, high = _rate_ratio(counts, exposure)
-    assert ratio == pytest.approx((after / time_after) / (before / time_before))
-    assert low == pytest.approx(low_p / (1 - low_p) * scale)
-    assert high == pytest.approx(high_p / (1 - high_p) * scale)
-    assert low < ratio < high
-
-
-def test_rate_ratio_without_losses_before_is_infinite_above():
-    ratio, low, high = _rate_ratio((0, 5), (100.0, 100.0))
-    assert ratio == high == float("inf")
-    assert low == pytest.approx(clopper_pearson(5, 5)[0] / (1 - clopper_pearson(5, 5)[0]))
-
-
-@pytest.mark.parametrize("counts, exposure", [((0, 0), (10.0, 10.0)), ((1, 2), (0.0, 10.0)),
-                                              ((1, 2), (10.0, 0.0))])
-def test_rate_ratio_is_undefined_without_losses_or_exposure(counts, exposure):
-    assert all(np.isnan(_rate_ratio(counts, exposure)))
-
-
-def test_rate_ratio_interval_covers_the_true_ratio_at_least_95_times_in_100():
-    rng = np.random.default_rng(12)
-    exposure, rates, trials = (300.0, 150.0), (0.02, 0.06), 400
-    truth = rates[1] / rates[0]
-    covered = 0
-    for _ in range(trials):
-        counts = tuple(int(rng.poisson(rate * time)) for rate, time in zip(rates, exposure,
-                                                                            strict=True))
-        _, low, high = _rate_ratio(counts, exposure)
-        covered += bool(low <= truth <= high)
-    # the exact interval is conservative: coverage at least 95%, less 2 standard errors
-    assert covered / trials >= 0.95 - 2 * np.sqrt(0.95 * 0.05 / trials)
 
 
 # ---------------------------------------------------------------- the whole check
