@@ -72,7 +72,9 @@ def check_grid(space: ParameterSpace, method: str, levels: int) -> None:
     rounded off the grid, so its steps are longer or shorter than that and its
     effects come out wrong (an eighth too large for [2, 6] on 4 levels). The
     grid of other distributions lies at their quantiles, which no range makes
-    whole numbers.
+    whole numbers: their values are rounded, and their effects divided by the
+    step the rounded values take (:func:`explore.indices.step_factors`); a step
+    whose two levels round to the same number would not move the parameter.
     """
     if method != "morris":
         return
@@ -83,8 +85,27 @@ def check_grid(space: ParameterSpace, method: str, levels: int) -> None:
                 for p in space.parameters
                 if p.integer and p.dist == "uniform"
                 and not float((p.high - p.low) / (levels - 1)).is_integer()]
+    problems += [Problem(space.file, p.line, p.path, message) for p in space.parameters
+                 if p.integer and p.dist != "uniform" and (message := _unmoved(p, levels))]
     if problems:
         raise ScenarioError(problems)
+
+
+def level_values(parameter, levels: int) -> list[float]:
+    """The values of a parameter at the Morris grid's levels: its quantiles, rounded if whole."""
+    values = parameter.distribution().ppf(np.linspace(0, 1, levels))
+    return [float(round(v)) if parameter.integer else float(v) for v in values]
+
+
+def _unmoved(parameter, levels: int) -> str:
+    """Why a Morris step would leave the rounded parameter where it was ('' if none does)."""
+    values, half = level_values(parameter, levels), levels // 2
+    for low in range(half):
+        if values[low] == values[low + half]:
+            return (f"Morris on {levels} levels cannot move this whole-number parameter: its "
+                    f"levels {low + 1} and {low + half + 1} both round to {values[low]:g}; "
+                    "use fewer levels or a wider range")
+    return ""
 
 
 def sample(space: ParameterSpace, method: str, samples: int, rng: np.random.Generator, *,

@@ -78,21 +78,37 @@ def _row(parameter, index, value, conf, conf_level, other=""):
 
 
 def _morris(space, design, y, rng, conf_level) -> list[list]:
-    from SALib.analyze import morris
-
-    problem = space.problem()
-    x = design.matrix
-    result = morris.analyze(problem, x, y, num_resamples=RESAMPLES, conf_level=conf_level,
-                            num_levels=design.levels, seed=rng)
-    effects = _elementary_effects(problem, design, y, rng)
+    effects = _elementary_effects(space.problem(), design, y, rng) * step_factors(space, design)
     sigma_conf, mu_conf = _bootstrap_conf(effects, rng, conf_level)
+    _, mu_star_conf = _bootstrap_conf(np.abs(effects), rng, conf_level)
     rows = []
     for i, parameter in enumerate(space.parameters):
-        rows.append(_row(parameter, "mu_star", result["mu_star"][i], result["mu_star_conf"][i],
+        effect = effects[:, i]
+        rows.append(_row(parameter, "mu_star", np.abs(effect).mean(), mu_star_conf[i],
                          conf_level))
-        rows.append(_row(parameter, "sigma", result["sigma"][i], sigma_conf[i], conf_level))
-        rows.append(_row(parameter, "mu", result["mu"][i], mu_conf[i], conf_level))
+        rows.append(_row(parameter, "sigma", effect.std(ddof=1), sigma_conf[i], conf_level))
+        rows.append(_row(parameter, "mu", effect.mean(), mu_conf[i], conf_level))
     return rows
+
+
+def step_factors(space: ParameterSpace, design: Design) -> np.ndarray:
+    """Per trajectory and parameter: the grid's step over the step the parameter took.
+
+    SALib divides each elementary effect by the grid's step in probability (the
+    unit interval its levels divide). A whole-number parameter's values are
+    rounded, so it moves by ``F(b) - F(a)`` of the values run (``F`` its
+    distribution function); SALib's effect times this factor is divided by that
+    step instead. The factor is 1 for a parameter on its grid.
+    """
+    nominal = design.levels / (2 * (design.levels - 1))
+    count = len(space.parameters)
+    points = design.matrix.reshape(-1, count + 1, count)  # trajectory, step, parameter
+    factors = np.ones((points.shape[0], count))
+    for i, parameter in enumerate(space.parameters):
+        if parameter.integer:
+            shares = parameter.distribution().cdf(points[:, :, i])
+            factors[:, i] = nominal / np.abs(np.diff(shares, axis=1)).max(axis=1)
+    return factors
 
 
 def _elementary_effects(problem, design, y, rng) -> np.ndarray:

@@ -117,6 +117,20 @@ class Parameter:
             return "logunif", [self.low, self.high]
         return "unif", [self.low, self.high]
 
+    def distribution(self):
+        """The distribution as :mod:`scipy.stats` has it, the one SALib samples from."""
+        from scipy import stats
+
+        width = self.high - self.low
+        if self.dist == "triangular":
+            return stats.triang((self.mode - self.low) / width, loc=self.low, scale=width)
+        if self.dist == "normal":
+            return stats.truncnorm((self.low - self.mean) / self.sd,
+                                   (self.high - self.mean) / self.sd, loc=self.mean, scale=self.sd)
+        if self.dist == "loguniform":
+            return stats.loguniform(self.low, self.high)
+        return stats.uniform(self.low, width)
+
     def describe(self) -> str:
         """The range in words, for reports: ``uniform on [0.1, 0.5]``."""
         text = f"{self.dist} on [{self.low:g}, {self.high:g}]"

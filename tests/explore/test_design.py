@@ -155,3 +155,46 @@ def test_a_study_with_a_whole_number_range_off_the_grid_is_refused_before_it_run
     with pytest.raises(ScenarioError, match=r"space.yaml:3: markov.customers: Morris on 4"):
         sensitivity("markov_retention", space, "morris", 2, out=tmp_path / "never")
     assert not (tmp_path / "never").exists()
+
+
+def peaked_counts():
+    return ParameterSpace((Parameter("a.count", "count", "triangular", 20, 80, mode=40,
+                                     integer=True, line=3), Parameter("x", "x", "uniform", 0, 1)),
+                          file="space.yaml")
+
+
+def test_a_whole_number_parameter_of_another_distribution_moves_between_whole_numbers():
+    import pandas as pd
+
+    from explore.indices import analyse, step_factors
+
+    space = peaked_counts()
+    design = sample(space, "morris", 12, rng())
+    # its quantiles at the levels 0, 1/3, 2/3, 1 are 20, 40 (the mode), 51.7 and 80
+    assert set(design.matrix[:, 0]) == {20, 40, 52, 80}
+    moves = np.diff(design.matrix.reshape(12, 3, 2)[:, :, 0], axis=1)
+    assert (np.count_nonzero(moves, axis=1) == 1).all()  # one step per trajectory moves it
+    y = 5 * design.matrix[:, 0] + design.matrix[:, 1]
+    indices, _ = analyse(space, design, pd.DataFrame({"y": y}), ["y"], rng(2))
+    mu_star = indices[indices["index"] == "mu_star"].set_index("parameter")["value"]
+    # by hand: F(40) = 1/3, F(52) = 1 - 28^2 / (60 * 40) = 0.67333 and F(80) = 1, so a step
+    # from 40 to 80 takes 2/3 of probability, the grid's step: effect 5 * 40 / (2/3) = 300;
+    # a step from 20 to 52 takes 0.67333: 5 * 32 / 0.67333 = 237.6 (not 5 * 32 / (2/3) = 240)
+    low = np.abs(moves).max(axis=1) == 32
+    assert 0 < low.sum() < 12
+    expected = (low.sum() * 5 * 32 / (1 - 28**2 / 2400) + (~low).sum() * 300) / 12
+    assert mu_star["a.count"] == pytest.approx(expected) and mu_star["x"] == pytest.approx(1)
+    assert np.allclose(step_factors(space, design)[:, 1], 1)
+
+
+def test_a_morris_step_that_would_not_move_a_whole_number_parameter_is_refused():
+    narrow = ParameterSpace((Parameter("a.count", "count", "normal", 2, 10, mean=5, sd=0.5,
+                                       integer=True, line=3),), file="space.yaml")
+    # on 6 levels its quantiles 2, 4.6, 4.9, 5.1, 5.4, 10 round to 2, 5, 5, 5, 5, 10, and a
+    # step joins levels three apart: the second and the fifth are both 5
+    with pytest.raises(ScenarioError) as refused:
+        sample(narrow, "morris", 4, rng(), levels=6)
+    assert [str(p) for p in refused.value.problems] == [
+        "space.yaml:3: a.count: Morris on 6 levels cannot move this whole-number parameter: "
+        "its levels 2 and 5 both round to 5; use fewer levels or a wider range"]
+    assert set(sample(narrow, "morris", 4, rng(), levels=4).matrix[:, 0]) <= {2, 5, 10}
