@@ -135,7 +135,7 @@ def sweep(
         except ValueError as error:
             raise BadInput(str(error)) from None
         # check every point before running any, so a typo in the last value costs nothing
-        loaded = [sim.load_scenario(scenario, [*(overrides or ()), *p.overrides])
+        loaded = [sim.load_scenario(scenario, overrides or (), varied=p.overrides)
                   for p in points]
         base = loaded[0]
         seed = base.seed if seed is None else seed

@@ -196,7 +196,7 @@ def find_scenario(name_or_path: str | Path) -> Path:
 
 
 def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = (), *,
-                  extends_anywhere: bool | None = None) -> Scenario:
+                  extends_anywhere: bool | None = None, varied: Sequence[str] = ()) -> Scenario:
     """Load, merge (``extends``), override and validate a scenario.
 
     ``overrides`` are ``"path.to.field=value"`` strings, values in YAML syntax
@@ -205,19 +205,22 @@ def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = (), *,
     ``extends_anywhere`` lets ``extends`` read absolute paths and paths out of
     the scenario's folder (default: the environment variable
     ``DYADSIM_EXTENDS_ANYWHERE``; see :mod:`sim.extends`).
+    ``varied`` are overrides of the same form that a sweep's ``--vary`` sets,
+    applied after ``overrides`` and named ``--vary`` in problems.
     Raises :class:`ScenarioError` listing every problem found.
     """
     path = find_scenario(name_or_path)
     data, source = load_with_extends(path, extends_anywhere)
     if not isinstance(data, dict):
         raise ScenarioError([Problem(str(path), 1, "", "a scenario must be a mapping of keys")])
-    for text in overrides:
-        _apply_override(data, source, text)
+    for option, texts in (("--set", overrides), ("--vary", varied)):
+        for text in texts:
+            _apply_override(data, source, text, option)
     return validate(data, source)
 
 
-def _apply_override(data: dict, source: SourceMap, text: str) -> None:
-    origin = f"--set {text}"
+def _apply_override(data: dict, source: SourceMap, text: str, option: str = "--set") -> None:
+    origin = f"{option} {text}"
     path_text, sep, value_text = text.partition("=")
     try:
         if not sep:
@@ -306,6 +309,10 @@ def _problem(err: dict, data: dict, source: SourceMap) -> Problem:
     file, line = source.locate(path)
     if line == 0:  # an override
         return Problem(file, None, format_path(path), message)
+    changed = [where for key, (where, at) in source.locations.items()
+               if at == 0 and path and len(key) > len(path) and key[: len(path)] == path]
+    if changed:  # the file's value, as an override below it changed it
+        message += f" (after {changed[-1]})"
     return Problem(file, line, format_path(path), message)
 
 

@@ -125,6 +125,11 @@ def test_a_usage_error_is_one_line_naming_the_command_and_its_help(capsys, argv,
                                             "'lifecycle'; only runs of one model can be "
                                             "compared"),
     (["sweep", "small.yaml", "--vary", "markov.customers=10,0", "-o", "sw"],
+     "--vary markov.customers=0: markov.customers: must be greater than or equal to 1, got 0"),
+    (["sweep", "small.yaml", "--vary", "markov..customers=10", "-o", "sw"],
+     "--vary markov..customers=10: cannot read override: the key 'markov..customers' has an "
+     "empty part between two dots"),
+    (["sweep", "small.yaml", "--set", "markov.customers=0", "--vary", "seed=1,2", "-o", "sw"],
      "--set markov.customers=0: markov.customers: must be greater than or equal to 1, got 0"),
     (["reproduce", "nothing"], "unknown reproduction 'nothing'; known: "),
 ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,13 @@ def test_bundled_scenarios_are_listed_in_order_with_one_line_descriptions():
     names = [name for name, _ in listing]
     assert names == sorted(names) and {"baseline", "markov_retention"} <= set(names)
     assert all(description and "\n" not in description for _, description in listing)
+
+
+def test_a_file_value_an_override_changed_names_the_override_too(small_markov):
+    # the row is the file's (its line), the value that makes it wrong the override's
+    [line] = problems(small_markov, ["seed=3", "markov.transition[1][0]=0.5"])
+    assert re.fullmatch(r".*small\.yaml:\d+: markov\.transition\[1\]: .* \(after --set "
+                        r"markov\.transition\[1\]\[0\]=0\.5\)", line), line
+    [line] = problems(small_markov, ["markov.reward[0]=-1e13"])  # the override's own value
+    assert line.startswith("--set markov.reward[0]=-1e13: markov.reward[0]: ")
+    assert "(after" not in line
