@@ -10,7 +10,8 @@ run, so a busy machine slows both sides alike:
   the market and simulating to the horizon) over a bare SimPy loop with as many live
   processes as the model's event queue holds on average;
 - ``cost_per_event_growth``: time per event with buyers and suppliers both x8
-  over the baseline's;
+  over the baseline's, and ``bare_simpy_growth``, the same for a bare SimPy
+  loop with the two markets' numbers of live processes;
 - ``compare`` and ``sweep``: the user jobs ``dyadsim compare baseline
   neglect`` (default replications) and a 3x3 ``dyadsim sweep`` of the
   baseline, each as ``seconds`` (the whole command, interpreter start
@@ -130,10 +131,14 @@ def model_figures(large: tuple[str, ...]) -> dict:
                          "bare_simpy_events_per_s": round(bare)}
     one, eight = simulate(), simulate(market(8 * 300, 8 * 12))
     growth = (eight["seconds"] / eight["events"]) / (one["seconds"] / one["events"])
+    # the same growth of a bare SimPy loop whose queue grows as the model's does
+    bare_growth = bare_simpy(one["live_processes"]) / bare_simpy(eight["live_processes"])
     details["x8"] = {"overrides": list(market(8 * 300, 8 * 12)), "events": eight["events"],
-                     "seconds": round(eight["seconds"], 2)}
+                     "seconds": round(eight["seconds"], 2),
+                     "live_processes": eight["live_processes"],
+                     "baseline_live_processes": one["live_processes"]}
     return {"heap_matched_ratio": ratios, "cost_per_event_growth": round(growth, 3),
-            "markets": details}
+            "bare_simpy_growth": round(bare_growth, 3), "markets": details}
 
 
 # ---------------------------------------------------------------- user jobs
