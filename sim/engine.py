@@ -1,20 +1,26 @@
-"""The simulation engine: random streams and event recording.
+"""The simulation engine: random streams, the event loop and event recording.
 
 The engine knows no model. It gives a replication one independent random
 stream per purpose, derived from the replication's ``SeedSequence`` by a stable
-key, so adding a new purpose never shifts the numbers of another, and it keeps a
-compact log of what happened when a run asks for events.
+key, so adding a new purpose never shifts the numbers of another; it runs a
+SimPy environment to a horizon (``run_until``); and it keeps a compact log of
+what happened when a run asks for events.
 """
 
 from __future__ import annotations
 
+import heapq
 import zlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["EventLog", "Streams", "replication_seed"]
+if TYPE_CHECKING:
+    import simpy
+
+__all__ = ["EventLog", "Streams", "replication_seed", "run_until"]
 
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
@@ -25,6 +31,29 @@ def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
     the number of workers or on the order in which they finish.
     """
     return np.random.SeedSequence(seed, spawn_key=(replication,))
+
+
+def run_until(env: simpy.Environment, until: float) -> None:
+    """Process every event scheduled before ``until``, then set the clock to ``until``.
+
+    The same events in the same order as ``env.run(until=until)``, in a
+    tighter loop: SimPy's ``run`` calls ``step`` once per event inside a
+    ``try`` and stops at an extra event of its own, which costs about as much
+    as a small model's own work per event. A failed event that nothing
+    defused raises its exception, as in SimPy.
+    """
+    if until <= env.now:
+        raise ValueError(f"until ({until}) must be greater than the current time ({env.now})")
+    queue, pop = env._queue, heapq.heappop
+    while queue and queue[0][0] < until:
+        env._now, _, _, event = pop(queue)
+        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+        for callback in callbacks:
+            callback(event)
+        if not event._ok and not hasattr(event, "_defused"):
+            failure = event._value
+            raise type(failure)(*failure.args) from failure
+    env._now = until
 
 
 class Streams:

@@ -1,11 +1,13 @@
-"""The engine: independent reproducible random streams, and the event log."""
+"""The engine: independent reproducible random streams, the event loop and the event log."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
+import simpy
 
-from sim.engine import EventLog, Streams, replication_seed
+from sim.engine import EventLog, Streams, replication_seed, run_until
 
 
 def _draws(seed: np.random.SeedSequence, purpose: str, n: int = 5) -> np.ndarray:
@@ -72,3 +74,50 @@ def test_the_log_keeps_rows_in_order_with_columns_in_first_seen_order():
     expected = pd.DataFrame({"time": [1.0, 2.0], "kind": ["order", "review"],
                              "detail": [np.nan, "late"]})
     pd.testing.assert_frame_equal(log.frame(), expected)
+
+
+def _busy_world(env: simpy.Environment, seen: list) -> None:
+    """Processes, callbacks, same-time events and zero delays: what a model's queue holds."""
+    rng = np.random.default_rng(5)
+
+    def ticker(name: str, waits: list[float]):
+        for wait in waits:
+            yield env.timeout(wait)
+            seen.append((env.now, name))
+            if wait < 0.3:
+                signal = env.event()
+                signal.callbacks.append(lambda _e, name=name: seen.append((env.now, f"{name}!")))
+                signal.succeed()
+
+    for index in range(20):
+        env.process(ticker(f"p{index}", rng.exponential(1.0, 30).round(1).tolist()))
+    for week in (0.0, 2.0, 5.0, 10.0):
+        env.timeout(week).callbacks.append(lambda _e, week=week: seen.append((week, "cb")))
+
+
+def test_run_until_processes_the_same_events_in_the_same_order_as_simpy():
+    for until in (0.5, 5.0, 10.0, 200.0):
+        ours, theirs = [], []
+        env = simpy.Environment()
+        _busy_world(env, ours)
+        run_until(env, until)
+        assert env.now == until
+        reference = simpy.Environment()
+        _busy_world(reference, theirs)
+        reference.run(until=until)
+        assert ours == theirs and ours
+        assert all(time < until for time, _ in ours)
+
+
+def test_run_until_raises_a_failed_event_and_refuses_the_past():
+    env = simpy.Environment()
+
+    def failing():
+        yield env.timeout(1.0)
+        raise KeyError("lost")
+
+    env.process(failing())
+    with pytest.raises(KeyError, match="lost"):
+        run_until(env, 5.0)
+    with pytest.raises(ValueError, match="greater"):
+        run_until(env, env.now)

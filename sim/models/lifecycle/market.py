@@ -20,7 +20,7 @@ import math
 import numpy as np
 import simpy
 
-from sim.engine import EventLog, Streams
+from sim.engine import EventLog, Streams, run_until
 from sim.models.lifecycle import population
 from sim.models.lifecycle.agents import Buyer, Draws, Supplier
 from sim.models.lifecycle.economics import WEEKS_PER_YEAR
@@ -109,7 +109,7 @@ class Market:
     def run(self) -> None:
         """Run to the horizon and close the books of the relationships still active."""
         self.env.process(self.sampler.process())
-        self.env.run(until=self.horizon)
+        run_until(self.env, self.horizon)
         self.sampler.finish()
         self.relationships.close(self.horizon)
 
