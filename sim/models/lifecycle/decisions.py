@@ -27,12 +27,13 @@ Suggested functional forms chosen here:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sim.models.lifecycle import formulas
 from sim.models.lifecycle.agents import DEVELOPMENT, LONG_TERM, Pair, Supplier
-from sim.models.lifecycle.economics import forecast_npv
+from sim.models.lifecycle.economics import annual_hazard, forecast_npv
 from sim.models.lifecycle.episodes import project_scale, start_project
 from sim.models.lifecycle.judgement import (
     attention_price,
@@ -46,8 +47,10 @@ from sim.models.lifecycle.judgement import (
     success_probability,
     too_far_apart,
     update_commitment,
+    value_of_success,
 )
 from sim.models.lifecycle.vocabulary import EndCause, EndReason, EntryCause, EventKind
+from sim.units import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.models.lifecycle.interface import LifecycleMarket
@@ -196,18 +199,47 @@ def consider_adaptations(market: LifecycleMarket, pair: Pair) -> None:
             market.relationships.record(pair, EventKind.DECISION, "adapt", forecast=gain)
         if gain >= (1.0 + policy.adaptation_hurdle) * investment:
             start_project(market, pair, investment, by_supplier=True, forecast=gain)
-    if (
-        False not in pair.projects
-        and pair.technological > 0.02
-        and pair.trust >= rel.development.adaptation_trust
-        and pair.satisfaction >= pair.buyer.search_threshold
-        and pair.share >= 0.25
-    ):
-        start_project(
-            market, pair, economics.adaptation_buyer * scale, by_supplier=False,
-            forecast=float("nan"),
-        )
+    if False not in pair.projects and pair.trust >= rel.development.adaptation_trust:
+        _buyer_adapts(market, pair, economics.adaptation_buyer * scale)
     update_commitment(market, pair)
+
+
+def _buyer_adapts(market: LifecycleMarket, pair: Pair, cost: float) -> None:
+    """The buyer starts a project costing ``cost`` (money) when its own forecast gain
+    clears ``(1 + buyer_hurdle)`` times the cost (C8); the forecast is recorded."""
+    gain = buyer_adaptation_gain(market, pair)
+    if market.log.enabled:
+        market.relationships.record(pair, EventKind.DECISION, "buyer_adapt", forecast=gain)
+    if gain >= (1.0 + market.rel.development.buyer_hurdle) * cost:
+        start_project(market, pair, cost, by_supplier=False, forecast=gain)
+
+
+def buyer_adaptation_gain(market: LifecycleMarket, pair: Pair) -> float:
+    """The buyer's forecast of what an adaptation project is worth to it (money, C8).
+
+    From what it observes: the project cuts technological distance by
+    ``adaptation_effect``, so it expects its belief in the supplier's
+    reliability to rise by the same factor as the success probability
+    (fewer failed orders: lower cost), each good order worth
+    ``value_of_success`` at the offering's fit; times its volume with the
+    supplier (orders per year x order value x share), from the project's
+    delivery for ``buyer_horizon``, discounted at ``delta`` plus the yearly
+    hazard it sees of the relationship ending (``economics.annual_hazard`` of
+    its satisfaction and its own commitment).
+    """
+    rel, buyer = market.rel, pair.buyer
+    orders, development = rel.orders, rel.development
+    weight, technological = orders.technology_weight, pair.technological
+    before = 1.0 - weight * technological
+    after = 1.0 - weight * technological * (1.0 - development.adaptation_effect)
+    per_order = pair.reliability * (after / before - 1.0) * value_of_success(
+        pair.fit(orders.fit_scale), pair.supplier.price
+    )
+    per_year = per_order * buyer.order_value * buyer.order_rate * WEEKS_PER_YEAR * pair.share
+    rate = annual_hazard(pair.satisfaction, pair.commitment_buyer) + market.delta
+    delivery = development.project_time * project_scale(market, pair) / WEEKS_PER_YEAR
+    years = development.buyer_horizon / WEEKS_PER_YEAR
+    return per_year * math.exp(-rate * delivery) * (1.0 - math.exp(-rate * years)) / rate
 
 
 def _adaptation_gain(market: LifecycleMarket, pair: Pair, investment: float) -> float:

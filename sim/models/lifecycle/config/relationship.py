@@ -128,6 +128,14 @@ class Development(_Section):
     commitment_threshold: float = Field(
         0.5, ge=0, le=1, description="commitment of both sides that makes it long-term, [0,1]"
     )
+    buyer_hurdle: float = Field(
+        0.0, ge=0, le=100,
+        description="the buyer adapts when its forecast gain exceeds (1 + buyer_hurdle) times "
+        "the project's cost (ratio)",
+    )
+    buyer_horizon: PositiveWeeks = Field(
+        260, description="horizon of the buyer's forecast of an adaptation's gain, weeks"
+    )
 
 
 class Final(_Section):
