@@ -68,7 +68,8 @@ def test_a_side_with_a_project_running_starts_no_other_at_the_next_review():
 def test_one_project_each_does_not_make_a_median_relationship_long_term():
     # commitment builds over several projects: after one each, both stay below threshold
     market = StubMarket()
-    pair = _developing(market)
+    # orders of value 20: the buyer's project pays for itself (its forecast gain clears its cost)
+    pair = _developing(market, order_value=20.0)
     pair.alpha, pair.beta, pair.goodwill = 8.0, 2.0, 0.6  # trust 0.74
     consider_adaptations(market, pair)
     market.env.run(until=30.0)

@@ -16,9 +16,10 @@ Suggested functional forms chosen here:
   ``adaptation_effect``, a proportionally higher success rate and share, more
   commitment) exceeds the forecast without it by ``(1 + hurdle)`` times the
   investment. Every forecast is recorded (``forecast_last``; events).
-- The buyer adapts when its trust clears its own threshold, it is satisfied,
-  the supplier carries a real part of its volume (share >= 0.25) and there is
-  technological distance left to remove (C8); its investment becomes its
+- The buyer adapts when its trust clears its own threshold and its own
+  forecast gain (``buyer_adaptation_gain``: fewer failed orders over its
+  volume with the supplier and the stay it expects) exceeds ``(1 +
+  buyer_hurdle)`` times the project's cost (C8); its investment becomes its
   switching cost (C9).
 - An adaptation is a project (``episodes.start_project``): its cost and
   duration grow with the relationship's complexity, and it takes effect
@@ -209,7 +210,9 @@ def _buyer_adapts(market: LifecycleMarket, pair: Pair, cost: float) -> None:
     clears ``(1 + buyer_hurdle)`` times the cost (C8); the forecast is recorded."""
     gain = buyer_adaptation_gain(market, pair)
     if market.log.enabled:
-        market.relationships.record(pair, EventKind.DECISION, "buyer_adapt", forecast=gain)
+        market.relationships.record(
+            pair, EventKind.DECISION, "buyer_adapt", forecast=gain, amount=cost
+        )
     if gain >= (1.0 + market.rel.development.buyer_hurdle) * cost:
         start_project(market, pair, cost, by_supplier=False, forecast=gain)
 

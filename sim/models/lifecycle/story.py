@@ -147,6 +147,9 @@ def _line(row, buyer: str, supplier: str) -> str | None:
     if kind == "adaptation":
         side = supplier if cause == "supplier" else buyer
         return f"{side} adapts to the partner, investing {row.amount:.1f}{_changes(row)}"
+    if kind == "decision" and cause == "buyer_adapt":
+        return f"{buyer} forecasts the gain of adapting at {row.forecast:.1f} " \
+               f"against its cost of {row.amount:.1f}"
     if kind == "decision":
         verb = {"pursue": "pursuing the buyer", "keep": "keeping the account",
                 "adapt": "adapting (gain)"}.get(cause, cause)
