@@ -193,6 +193,9 @@ class Pair:
     undiscounted except ``npv``, the supplier's continuously discounted net
     value of the account. ``projects`` maps a side (``True`` for the supplier)
     to the week its running adaptation project is delivered.
+    ``centre_knowledge`` in [0, 1] is what the supplier knows of the buying
+    centre's key persons (C14), brought up to date at ``centre_attention``
+    (the attention received then, attention units x weeks).
     """
 
     __slots__ = (
@@ -206,6 +209,8 @@ class Pair:
         "buyer",
         "cap",
         "care",
+        "centre_attention",
+        "centre_knowledge",
         "chosen",
         "commitment_buyer",
         "commitment_supplier",
@@ -289,6 +294,7 @@ class Pair:
         self.attention_received = 0.0
         self.goodwill = self.history = 0.0
         self.care = 1.0
+        self.centre_knowledge = self.centre_attention = 0.0
         self.goodwill_weight = 0.0
         self.conflicts = self.unresolved = self.episodes = self.failures = 0
         self.adaptations_buyer = self.adaptations_supplier = 0

@@ -26,9 +26,12 @@ Suggested functional forms chosen here:
   of the gap, and the buyer sees it cared for; otherwise fit erodes and the
   buyer sees it neglected (care falls, C11, C14).
 - A key person leaving shrinks the experience behind the belief by
-  ``uncertainty_return`` (same expected reliability, more uncertainty), and
-  the shared history behind goodwill by as much, and brings back some social
-  distance.
+  ``uncertainty_return x (1 - K)`` (same expected reliability, more
+  uncertainty), and the shared history behind goodwill by as much, and brings
+  back some social distance. ``K`` is the supplier's knowledge of the buying
+  centre's key persons (C14, ``centre_knowledge``): it grows with the
+  attention the account receives times the supplier's customer knowledge,
+  and the leaver's share ``1 / buying_centre`` of it leaves with the person.
 - Commitment is recomputed after every order of a begun relationship (its
   trust and volume share have just changed, C7).
 - An adaptation is a project (C8, C9): decided at a review, it is delivered
@@ -267,13 +270,21 @@ def requirement_shift(market: LifecycleMarket, buyer: Buyer) -> None:
 
 
 def key_person_leaves(market: LifecycleMarket, buyer: Buyer) -> None:
-    """A member of the buying centre leaves; the newcomer brings back uncertainty."""
-    lost = market.config.market.buyers.uncertainty_return
+    """A member of the buying centre leaves; the newcomer brings back uncertainty.
+
+    The share of the belief lost shrinks with what the supplier knows of the
+    buying centre's key persons (``centre_knowledge``, C14), and the leaver's
+    part of that knowledge goes with the leaver.
+    """
+    returned = market.config.market.buyers.uncertainty_return
     for pair in buyer.pairs:
         if pair.stage < EARLY:
             continue
+        knowledge = centre_knowledge(market, pair)
+        lost = returned * (1.0 - knowledge)
+        pair.centre_knowledge = knowledge * (1.0 - 1.0 / buyer.buying_centre)
         reliability = pair.reliability
-        uncertainty_before = pair.uncertainty
+        uncertainty_before, trust_before = pair.uncertainty, pair.trust
         seen = pair.alpha + pair.beta
         kept = pair.prior_strength + (seen - pair.prior_strength) * (1.0 - lost)
         kept = max(kept, min(seen, pair.prior_strength))
@@ -285,8 +296,28 @@ def key_person_leaves(market: LifecycleMarket, buyer: Buyer) -> None:
             market.relationships.record(
                 pair, EventKind.TURNOVER, "key_person_left",
                 uncertainty_before=uncertainty_before, uncertainty_after=pair.uncertainty,
+                trust_before=trust_before, trust_after=pair.trust,
                 detail=f"{STAGE_NAMES[pair.stage]}",
             )
+
+
+def centre_knowledge(market: LifecycleMarket, pair: Pair) -> float:
+    """What the supplier knows now of the buying centre's key persons, [0, 1] (C14).
+
+    It grows with the attention the account received and the supplier's
+    customer knowledge: over ``A`` attention unit-weeks since it was last
+    brought up to date, ``K <- 1 - (1 - K) exp(-key_person_learning x
+    customer_knowledge x A)``. Brings ``centre_knowledge`` up to date.
+    """
+    received = pair.attention_received + attention_rate(market, pair) * (
+        market.env.now - pair.attention_since
+    )
+    growth = market.rel.trust.key_person_learning * pair.supplier.customer_knowledge
+    unknown = (1.0 - pair.centre_knowledge) * math.exp(
+        -growth * (received - pair.centre_attention)
+    )
+    pair.centre_knowledge, pair.centre_attention = 1.0 - unknown, received
+    return pair.centre_knowledge
 
 
 def project_scale(market: LifecycleMarket, pair: Pair) -> float:

@@ -166,7 +166,8 @@ class BuyerPopulation(BuyerProfile):
     )
     uncertainty_return: float = Field(
         0.4, ge=0, le=1,
-        description="share of the experience behind trust lost when a key person leaves, [0,1]",
+        description="share of the experience behind trust lost when a key person leaves and "
+        "the supplier knows none of the buying centre's key persons, [0,1]",
     )
     exit_rate: float = Field(0.02, ge=0, le=10, description="buyer exits per year")
 

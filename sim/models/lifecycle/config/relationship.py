@@ -39,6 +39,11 @@ class Trust(_Section):
     conflict_penalty: float = Field(
         0.3, ge=0, le=100, description="extra failures counted against trust by an open conflict"
     )
+    key_person_learning: float = Field(
+        0.015, ge=0, le=100,
+        description="growth of the supplier's knowledge of the buying centre's key persons per "
+        "attention unit-week at full customer knowledge",
+    )
 
 
 class Orders(_Section):
