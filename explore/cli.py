@@ -53,7 +53,8 @@ def sensitivity(
     second_order: Annotated[bool, typer.Option(
         "--second-order", help="Sobol: also the second-order indices S2 (2D + 2 points per N)")
     ] = False,
-    levels: Annotated[int, typer.Option(min=2, max=100, help="Morris: levels of the grid")] = 4,
+    levels: Annotated[int | None, typer.Option(
+        min=2, max=100, help="Morris: levels of the grid (default 4)")] = None,
     workers: Annotated[int | None, typer.Option(
         "-w", "--workers", min=1, help="parallel workers (default: number of cores)")] = None,
     out_dir: Annotated[Path | None, typer.Option(
@@ -77,12 +78,14 @@ def sensitivity(
                        "--space, --out or --set with it")
     if resume_dir is None and (scenario is None or space is None):
         raise BadInput("give a SCENARIO and --space FILE (or --resume FOLDER)")
+    if levels is not None and method is Method.sobol:
+        raise BadInput("--levels applies to morris only")
     options = {"workers": workers, "executor": executor.value, "scheduler": scheduler}
     if resume_dir is None:
         options.update(
             source=scenario, space=space, method=method.value, samples=samples,
             out=out_dir or fresh_folder(Path("results") / f"sensitivity-{_slug(scenario)}"),
-            replications=replications, seed=seed, metrics=metrics, levels=levels,
+            replications=replications, seed=seed, metrics=metrics, levels=levels or 4,
             second_order=second_order, overrides=overrides or (), force=force)
     study = _study(resume_dir, options, quiet)
     _print_study(study)

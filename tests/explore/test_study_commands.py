@@ -90,6 +90,8 @@ SENSITIVITY_REFUSALS = {
                    "--levels: Morris needs an even number of levels, got 3"),
     "second order with morris": (["markov_retention", "--space", "space.yaml",
                                   "--second-order"], "--second-order applies to sobol only"),
+    "levels with sobol": (["markov_retention", "--space", "space.yaml", "--method", "sobol",
+                           "--levels", "6"], "--levels applies to morris only"),
     "unknown metric": (["markov_retention", "--space", "space.yaml", "--metric",
                         "customer_valeu"], "--metric customer_valeu: no such metric; known: "),
     "resume of no study": (["--resume", "nowhere"],
