@@ -10,7 +10,9 @@ from reproduce import REPRODUCTIONS
 
 KNOWN_FAILURES: dict[str, set[str]] = {
     # among begun pairs, attractive alternatives raise the share reaching development
-    # (+4.6 points [+3.3, +5.9] in the last full run, 20 seeds); the claim needs it to fall
+    # (+4.6 points [+3.3, +5.9] in the last full run, 20 seeds): selection of better pairs
+    # outweighs the alternatives' effect in the trial (docs/model.md, "C6 as a conditional
+    # effect"); the claim needs it to fall
     "alternatives-conditional-development": {
         "among begun pairs, a lower share reaches development"},
     # in the weak-competition market (6 suppliers) the effect of the supplier count on
