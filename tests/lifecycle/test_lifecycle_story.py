@@ -95,3 +95,17 @@ def test_every_end_reason_and_cause_of_the_vocabulary_has_words_in_the_story():
     assert {cause.value for cause in EndCause} <= set(story._CAUSES)
     assert set(STAGE_NAMES) <= set(story._STAGE_WORDS)
     assert list(story._RANK) == list(STAGE_NAMES)
+
+
+@pytest.mark.parametrize(("orders", "said"), [(1, "in all: 1 order,"), (0, "in all: 0 orders,"),
+                                              (7, "in all: 7 orders,")])
+def test_the_closing_line_counts_orders_with_their_noun_in_the_singular_for_one(orders, said):
+    import pandas as pd
+
+    pairs = pd.DataFrame([{"buyer": "B1", "supplier": "S1", "start": 0.0, "end": 30.0,
+                           "censored": False, "end_stage": "early", "episodes": orders,
+                           "revenue": 12.0, "npv": -3.0, "npv_forecast": 5.0}])
+    events = pd.DataFrame({"buyer": pd.Series(dtype=str), "supplier": pd.Series(dtype=str),
+                           "kind": pd.Series(dtype=str), "time": pd.Series(dtype=float)})
+    closing = tell_story(events, pairs, "B1", "S1")[-1]
+    assert closing.startswith(said)

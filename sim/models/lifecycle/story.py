@@ -16,6 +16,7 @@ import math
 import pandas as pd
 
 from sim.models.lifecycle.vocabulary import STAGE_NAMES, EntryCause
+from sim.units import counted
 
 _RANK = {stage: rank for rank, stage in enumerate(STAGE_NAMES)}
 _STAGE_WORDS = {
@@ -234,7 +235,7 @@ def tell_story(
                 f"{_STAGE_WORDS[row.end_stage]} stage (censored)"
             )
         lines.append(
-            f"in all: {row.episodes} orders, revenue {row.revenue:.1f}, "
+            f"in all: {counted(int(row.episodes), 'order')}, revenue {row.revenue:.1f}, "
             f"the supplier's discounted net value {row.npv:.1f} "
             f"(forecast when pursuing: {row.npv_forecast:.1f})"
         )
