@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.plots import OKABE_ITO, new_figure, panel_title, save, stage_label
 from analysis.stats import pooled_contrast, pooled_interval
-from reproduce.framework import Check, Context, Verdict, consistency, vote
+from reproduce.framework import CONFIDENCE, Check, Context, Verdict, consistency, familywise, vote
 from reproduce.lifecycle import BOOTSTRAP_SEED, baseline
 
 NAME = "ford-stage-profile"
@@ -31,7 +31,10 @@ CRITERION = ("Stage means over the relationships active at the horizon of the ba
              "over seeds, with 95% percentile-t bootstrap intervals resampling seeds: for each "
              "variable the change from pre to long-term has the stated sign with its interval "
              "excluding 0, "
-             "and no step between adjacent stages has an interval wholly on the wrong side. "
+             "and no step between adjacent stages has an interval wholly on the wrong side; "
+             "the three steps of a variable are judged together, each at the familywise "
+             "level 1 - 0.05/3 (98.3%), so that the three of them fail a true trend by chance "
+             "no more often than one 95% interval. "
              "Adaptation spending is larger in development than in any other stage in at least "
              "90% of seeds.")
 
@@ -127,12 +130,13 @@ def _by_replication(pairs, values) -> tuple[np.ndarray, np.ndarray]:
 def _trend(label: str, sign: int, sums: np.ndarray, counts: np.ndarray) -> Verdict:
     """Overall change pre -> long-term and steps between adjacent stages, bootstrapped."""
     steps = [(0, 3)] + [(i, i + 1) for i in range(3)]
+    levels = _step_levels(len(steps) - 1)
     differences = []
-    for first, last in steps:
+    for (first, last), level in zip(steps, levels, strict=True):
         # a difference of pooled means: bootstrap both with the same resampled seeds
         pair_sums = np.stack([sums[:, last], sums[:, first]], axis=1)
         pair_counts = np.stack([counts[:, last], counts[:, first]], axis=1)
-        differences.append(_difference(pair_sums, pair_counts))
+        differences.append(_difference(pair_sums, pair_counts, level))
     (overall, low, high), *adjacent = differences
     right_side = low > 0 if sign > 0 else high < 0
     wrong_step = [f"{stage_label(STAGES[i])}->{stage_label(STAGES[i + 1])}"
@@ -147,9 +151,15 @@ def _trend(label: str, sign: int, sums: np.ndarray, counts: np.ndarray) -> Verdi
     return consistency(verdict, CONSTRUCTION[label])
 
 
-def _difference(sums: np.ndarray, counts: np.ndarray) -> tuple[float, float, float]:
+def _step_levels(steps: int) -> list[float]:
+    """Confidence of the overall change (one interval) and of each adjacent step (a family)."""
+    return [CONFIDENCE] + [familywise(steps)] * steps
+
+
+def _difference(sums: np.ndarray, counts: np.ndarray,
+                confidence: float = CONFIDENCE) -> tuple[float, float, float]:
     """Difference of two pooled means (column 0 minus column 1) with a seed bootstrap."""
-    return pooled_contrast(sums[:, ::-1], counts[:, ::-1], seed=BOOTSTRAP_SEED)
+    return pooled_contrast(sums[:, ::-1], counts[:, ::-1], confidence, seed=BOOTSTRAP_SEED)
 
 
 def _adaptation_spending(events: pd.DataFrame, replications) -> pd.DataFrame:

@@ -36,6 +36,7 @@ __all__ = [
     "Settings",
     "Verdict",
     "consistency",
+    "familywise",
     "vote",
 ]
 
@@ -52,6 +53,24 @@ VOTE_SHARE = 0.9
 
 CONFIDENCE = 0.95
 """Confidence level of the intervals over seeds."""
+
+
+def familywise(tests: int, confidence: float = CONFIDENCE) -> float:
+    """Confidence level for each of ``tests`` intervals judged together (Bonferroni).
+
+    A statement that fails when any one of several intervals lies on the wrong
+    side would fail by chance about ``tests`` times as often as one interval;
+    judging each at ``1 - (1 - confidence) / tests`` keeps the chance that the
+    family fails a true statement at most ``1 - confidence``.
+
+    >>> round(familywise(3), 4)
+    0.9833
+    >>> familywise(1)
+    0.95
+    """
+    if tests < 1:
+        raise ValueError(f"a family needs at least one test, got {tests}")
+    return 1.0 - (1.0 - confidence) / tests
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from stub_runs import StubContext, results
 from reproduce import commitment_trust_signs, ford_stage_profile, seed_claims
 from reproduce.commitment_trust_signs import _regress
 from reproduce.ford_stage_profile import STAGES, _adaptation_spending, _trend
-from reproduce.framework import CONSISTENCY, REPRODUCTION
+from reproduce.framework import CONSISTENCY, REPRODUCTION, familywise
 from reproduce.lifecycle import replications, run
 
 SEEDS = 6
@@ -275,3 +275,31 @@ def test_stage_sums_and_counts_have_a_cell_for_every_seed_and_stage_even_when_em
 def test_a_share_of_no_pairs_is_undefined_not_zero():
     assert np.isnan(seed_claims._share(pd.Series([], dtype=bool)))
     assert seed_claims._share(pd.Series([True, False, False, True])) == 0.5
+
+
+def test_the_steps_of_a_variable_are_judged_together_at_a_familywise_level(monkeypatch):
+    levels = []
+
+    def recording(sums, counts, confidence=0.95):
+        levels.append(confidence)
+        return (1.0, 0.5, 1.5)
+
+    monkeypatch.setattr(ford_stage_profile, "_difference", recording)
+    counts = np.full((SEEDS, len(STAGES)), 10.0)
+    assert _trend("commitment", +1, counts, counts).passed
+    assert levels[0] == pytest.approx(0.95)  # the overall change: one interval
+    assert levels[1:] == pytest.approx([1 - 0.05 / 3] * 3)  # three steps: one family
+
+
+def test_a_family_of_intervals_shares_the_error_rate_of_one():
+    # three independent statistics with no effect: how often does any one of
+    # them fall outside its interval?
+    from scipy import stats
+
+    z = np.random.default_rng(11).standard_normal((20_000, 3))
+    def any_outside(level):
+        return float((np.abs(z) > stats.norm.ppf(0.5 + level / 2)).any(axis=1).mean())
+    alone, together = any_outside(0.95), any_outside(familywise(3))
+    assert alone == pytest.approx(1 - 0.95**3, abs=0.01)  # about 14%: three chances to fail
+    assert together <= 0.05 + 0.005  # at most the error rate of one interval
+    assert together > 0.045  # and not needlessly wider
