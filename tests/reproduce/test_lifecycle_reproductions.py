@@ -263,11 +263,52 @@ def test_hazards_rising_with_the_number_of_suppliers_pass(tmp_path):
         ("baseline", ("lifecycle.market.suppliers.count=24",))]
 
 
-@pytest.mark.parametrize("endings", [{6: 4, 12: 3, 24: 8},   # not rising at every step
-                                     {6: 4, 12: 4, 24: 4},   # flat
+@pytest.mark.parametrize("endings", [{6: 4, 12: 3, 24: 8},   # a step falls, with no noise
+                                     {6: 5, 12: 5, 24: 4},   # flat
                                      {6: 8, 12: 4, 24: 2}])  # falling
 def test_hazards_that_do_not_rise_at_every_step_fail(tmp_path, endings):
     check = competition_raises_dissolution.reproduce(serve(dissolution(endings), tmp_path))
+    assert not check.passed and check.measured == "does not rise in: baseline"
+
+
+def noisy_dissolution(mean_endings, offsets=(-3, -2, -1, 1, 2, 3)):
+    """Twenty begun pairs of 100 weeks per seed; endings vary from seed to seed around a mean.
+
+    Each supplier count sees the offsets in its own order, so the counts' noise is not shared.
+    """
+    def make_pairs(name, overrides):
+        from sim import load_scenario
+
+        count = (int(overrides[0].split("=")[1]) if overrides
+                 else load_scenario(name).lifecycle.market.suppliers.count)
+        shift = sorted(mean_endings).index(count)
+        def rows(r):
+            ended = mean_endings[count] + offsets[(r * (shift + 1) + shift) % len(offsets)]
+            return ([{"t_early": 0.0, "end": 100.0}] * ended
+                    + [{"t_early": 0.0, "end": 100.0, "censored": True}] * (20 - ended))
+        return seeds(rows)
+    return make_pairs
+
+
+def test_a_step_that_dips_within_its_noise_does_not_fail_a_clear_rise(tmp_path):
+    context = serve(noisy_dissolution({6: 4, 12: 10, 24: 9}), tmp_path)
+    verdict, = competition_raises_dissolution.reproduce(context).verdicts
+    assert "0.277 -> 0.260 per year" in verdict.measured  # the point estimate dips
+    assert "falls" not in verdict.measured and verdict.passed
+
+
+def test_a_step_that_falls_beyond_its_noise_fails_even_when_double_beats_half(tmp_path):
+    context = serve(noisy_dissolution({6: 4, 12: 14, 24: 8}), tmp_path)
+    verdict, = competition_raises_dissolution.reproduce(context).verdicts
+    ratio = re.search(r"ratio ([\d.]+) \[([\d.]+), ([\d.]+)\]", verdict.measured)
+    assert float(ratio.group(2)) > 1  # double beats half ...
+    assert verdict.measured.endswith("falls: 12 -> 24")  # ... but one step falls
+    assert not verdict.passed
+
+
+def test_hazards_equal_on_average_in_every_market_fail(tmp_path):
+    check = competition_raises_dissolution.reproduce(
+        serve(noisy_dissolution({6: 8, 12: 8, 24: 8}), tmp_path))
     assert not check.passed and check.measured == "does not rise in: baseline"
 
 
