@@ -243,6 +243,20 @@ def test_promotion_to_final_is_a_rate_per_long_term_year(tmp_path):
     assert not seed_claims.final_under_weak_competition(reverse)[0].passed
 
 
+def test_promotion_to_final_is_judged_on_twice_the_seeds_of_the_other_claims(tmp_path):
+    context = serve({"baseline": promotion(2.0), "weak_competition": promotion(1.0)}, tmp_path)
+    seed_claims.final_under_weak_competition(context)
+    asked = {(name, replications) for name, _, replications, _, _ in context.calls}
+    assert asked == {("baseline", 24), ("weak_competition", 24)}  # 12 seeds in a quick run
+    other = serve({"baseline": distance_market(1), "high_distance": distance_market(5)},
+                  tmp_path)
+    seed_claims.distance_ends_early(other)
+    assert {call[2] for call in other.calls} == {12}
+    full = StubContext(context.make, tmp_path, quick=False)
+    seed_claims.final_under_weak_competition(full)
+    assert {call[2] for call in full.calls} == {40}
+
+
 ENTRY = 260.0
 """The bundled competitor_entry's first entry (week 260, five years)."""
 
