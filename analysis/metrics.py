@@ -41,7 +41,7 @@ from analysis.stats import bootstrap_interval, kaplan_meier, restricted_mean
 from sim.results import Results
 
 __all__ = ["METRICS", "Metric", "key_figures", "key_figures_json", "labelled", "metric_info",
-           "metrics_of", "replication_metrics"]
+           "metrics_for", "metrics_of", "replication_metrics"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ class Metric:
     label: str
     unit: str
     compute: Callable[[Results], pd.Series | None]
+    model: str = "lifecycle"
+    """The model whose tables the metric is computed from."""
     only_when: str | None = None
     """A boolean pairs column that must be true somewhere for the key figure to show
     (an entrants' share is only news when there are entrants)."""
@@ -294,13 +296,14 @@ METRICS: tuple[Metric, ...] = (
     Metric("focal_lost_to_spot_market", "incumbents' ended relationships lost to the spot market",
            "% of incumbents' ended relationships", lost_to_whom("outside"),
            only_when="entrant", focal=True),
-    Metric("customer_value", "customer value", "money per customer", _customer_value),
+    Metric("customer_value", "customer value", "money per customer", _customer_value,
+           model="markov"),
     Metric("customer_lifetime", "periods until lost (restricted mean)", "periods",
-           _customer_lifetime),
+           _customer_lifetime, model="markov"),
     Metric("order_parameter", "order parameter y (1/n: no loyalty, 1: loyal)", "0-1",
-           _buyer_mean("y")),
+           _buyer_mean("y"), model="loyalty"),
     Metric("favourite_visits", "visits to each buyer's favourite seller", "%",
-           _buyer_mean("favourite_visit_share", 100.0)),
+           _buyer_mean("favourite_visit_share", 100.0), model="loyalty"),
 )
 """Every key metric dyadsim knows; a bundle gets those its tables support."""
 
@@ -310,6 +313,17 @@ _BY_NAME = {metric.name: metric for metric in METRICS}
 def _stage_metric(stage: str) -> Metric:
     return Metric(f"{STAGE_PREFIX}{stage}", f"incumbents' pairs reaching {stage_label(stage)}",
                   "pairs per replication", reaching(stage), only_when="entrant", focal=True)
+
+
+def metrics_for(model: str, stages: tuple[str, ...] = ()) -> tuple[Metric, ...]:
+    """The metrics a run of ``model`` can report, and per stage in ``stages`` the focal pairs
+    reaching it.
+
+    >>> [metric.name for metric in metrics_for("markov")]
+    ['customer_value', 'customer_lifetime']
+    """
+    return (tuple(metric for metric in METRICS if metric.model == model)
+            + tuple(_stage_metric(stage) for stage in stages))
 
 
 def metrics_of(results: Results) -> tuple[Metric, ...]:

@@ -74,9 +74,14 @@ class ScenarioModel:
     """The metrics to compute (all of :data:`analysis.metrics.METRICS` when empty)."""
 
     def metric_names(self) -> list[str]:
-        from analysis.metrics import METRICS
+        """The metrics of the scenario's model (its stages' focal metrics included)."""
+        import sim
+        from analysis.metrics import metrics_for
+        from sim.models import get_model
 
-        return [metric.name for metric in METRICS]
+        kind = sim.load_scenario(self.scenario, list(self.base)).model
+        vocabulary = getattr(get_model(kind), "VOCABULARY", None) or {}
+        return [metric.name for metric in metrics_for(kind, tuple(vocabulary.get("stages", ())))]
 
     def overrides(self, values: Mapping[str, float]) -> list[str]:
         """The point's values as ``path=value`` overrides."""

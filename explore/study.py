@@ -176,9 +176,15 @@ def _read(file: Path) -> pd.DataFrame:
 
 
 def _check_metrics(metrics: Sequence[str] | None, known: list[str]) -> None:
+    from analysis.metrics import METRICS
+
     unknown = [m for m in metrics or () if m not in known]
-    if unknown:
-        raise ValueError(f"--metric {unknown[0]}: no such metric; known: {', '.join(known)}")
+    if not unknown:
+        return
+    if unknown[0] in {metric.name for metric in METRICS}:
+        raise ValueError(f"--metric {unknown[0]}: not reported by this scenario's model; "
+                         f"its metrics: {', '.join(known)}")
+    raise ValueError(f"--metric {unknown[0]}: no such metric; known: {', '.join(known)}")
 
 
 def _read_design(folder: Path, space: ParameterSpace, manifest: dict) -> Design:

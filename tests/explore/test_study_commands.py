@@ -94,6 +94,10 @@ SENSITIVITY_REFUSALS = {
                            "--levels", "6"], "--levels applies to morris only"),
     "unknown metric": (["markov_retention", "--space", "space.yaml", "--metric",
                         "customer_valeu"], "--metric customer_valeu: no such metric; known: "),
+    "another model's metric": (["markov_retention", "--space", "space.yaml", "--metric",
+                                "reached_long_term"],
+                               "--metric reached_long_term: not reported by this scenario's "
+                               "model; its metrics: customer_value, customer_lifetime"),
     "resume of no study": (["--resume", "nowhere"],
                            "nowhere is not a results bundle (no manifest.json)"),
 }
