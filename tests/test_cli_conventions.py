@@ -75,3 +75,15 @@ def test_run_header_names_horizon_market_size_and_replications():
                                     "10 years, 300 buyers, 12 suppliers")
     manifest["scenario"] = load_scenario("markov_retention").model_dump(mode="json")
     assert run_header(manifest).endswith("; horizon 10 years, 10000 customers")
+
+
+def test_every_command_with_replications_takes_them_as_dash_n():
+    import typer
+
+    commands = typer.main.get_command(cli.app).commands
+    counted = {name: command for name, command in commands.items()
+               if any(param.name == "replications" for param in command.params)}
+    assert {"run", "compare", "sweep", "sensitivity"} <= set(counted)
+    for name, command in counted.items():
+        option, = (param for param in command.params if param.name == "replications")
+        assert "-n" in option.opts and "--replications" in option.opts, name
