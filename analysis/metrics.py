@@ -41,7 +41,7 @@ from analysis.stats import bootstrap_interval, kaplan_meier, restricted_mean
 from sim.results import Results
 
 __all__ = ["METRICS", "Metric", "key_figures", "key_figures_json", "labelled", "metric_info",
-           "metrics_for", "metrics_of", "replication_metrics"]
+           "metrics_of", "replication_metrics"]
 
 
 @dataclass(frozen=True)
@@ -313,17 +313,6 @@ _BY_NAME = {metric.name: metric for metric in METRICS}
 def _stage_metric(stage: str) -> Metric:
     return Metric(f"{STAGE_PREFIX}{stage}", f"incumbents' pairs reaching {stage_label(stage)}",
                   "pairs per replication", reaching(stage), only_when="entrant", focal=True)
-
-
-def metrics_for(model: str, stages: tuple[str, ...] = ()) -> tuple[Metric, ...]:
-    """The metrics a run of ``model`` can report, and per stage in ``stages`` the focal pairs
-    reaching it.
-
-    >>> [metric.name for metric in metrics_for("markov")]
-    ['customer_value', 'customer_lifetime']
-    """
-    return (tuple(metric for metric in METRICS if metric.model == model)
-            + tuple(_stage_metric(stage) for stage in stages))
 
 
 def metrics_of(results: Results) -> tuple[Metric, ...]:

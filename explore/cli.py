@@ -47,8 +47,7 @@ def sensitivity(
         "--metric", help="metric to analyse (repeatable; default: up to four key figures)")
     ] = None,
     replications: Annotated[int, typer.Option(
-        "-n", "-r", "--replications", min=1, max=10_000,
-        help="replications per point (-r is the older spelling)")] = 4,
+        "-n", "-r", "--replications", min=1, max=10_000, help="replications per point")] = 4,
     seed: Annotated[int | None, typer.Option(
         min=0, help="master seed, the same at every point (default: the scenario's)")] = None,
     second_order: Annotated[bool, typer.Option(

@@ -76,12 +76,14 @@ class ScenarioModel:
     def metric_names(self) -> list[str]:
         """The metrics of the scenario's model (its stages' focal metrics included)."""
         import sim
-        from analysis.metrics import metrics_for
+        from analysis.focal import STAGE_PREFIX
+        from analysis.metrics import METRICS
         from sim.models import get_model
 
         kind = sim.load_scenario(self.scenario, list(self.base)).model
         vocabulary = getattr(get_model(kind), "VOCABULARY", None) or {}
-        return [metric.name for metric in metrics_for(kind, tuple(vocabulary.get("stages", ())))]
+        return ([metric.name for metric in METRICS if metric.model == kind]
+                + [f"{STAGE_PREFIX}{stage}" for stage in vocabulary.get("stages", ())])
 
     def overrides(self, values: Mapping[str, float]) -> list[str]:
         """The point's values as ``path=value`` overrides."""
