@@ -93,8 +93,13 @@ def test_final_stage_is_rare_commoner_under_weak_competition_and_lost_after_entr
     base = replicate("baseline", replications)
     mean, low, high = interval(base["reach_final"])
     assert high < 0.1, f"share of pairs reaching final {mean:.3f} [{low:.3f}, {high:.3f}]"
-    weak = replicate("weak_competition", replications)
-    _above_zero(base, weak, "reach_final")
+    # Promotions to final are few events per run: judged on at least twice the
+    # light count of replications. At 8, the interval's lower end ranged from
+    # -0.0017 to +0.0162 over four seed sets of the same model; at 16, from
+    # +0.0039 to +0.0123.
+    promoted = max(replications, 2 * LIGHT)
+    weak = replicate("weak_competition", promoted)
+    _above_zero(replicate("baseline", promoted), weak, "reach_final")
     entry = replicate("competitor_entry", replications)
     _above_zero(base, entry, "final_lost_to_competitor")
 
