@@ -128,3 +128,10 @@ def interval(values: pd.Series) -> tuple[float, float, float]:
     mean = float(data.mean())
     half = 1.96 * float(data.std(ddof=1)) / math.sqrt(data.size)
     return mean, mean - half, mean + half
+
+
+def market_overrides(buyers: str, suppliers: str, horizon: str, breadth: str) -> list[str]:
+    """Overrides that move the baseline into a market of another size, horizon and sourcing."""
+    return [f"lifecycle.market.buyers.count={buyers}",
+            f"lifecycle.market.suppliers.count={suppliers}", f"horizon={horizon}",
+            f"lifecycle.market.buyers.sourcing_breadth={breadth}"]

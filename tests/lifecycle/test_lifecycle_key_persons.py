@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import pytest
+from lifecycle_runs import market_overrides
 from stub_market import StubMarket, make_buyer, make_pair, make_supplier
 from test_lifecycle_stages import in_stage
 
@@ -111,10 +112,7 @@ def _departures(overrides, seed) -> tuple[float, float]:
 
 @pytest.mark.parametrize("market", list(MARKETS))
 def test_more_customer_knowledge_keeps_more_of_the_belief_at_departures_on_a_real_run(market):
-    buyers, suppliers, horizon, breadth = MARKETS[market]
-    base = [f"lifecycle.market.buyers.count={buyers}",
-            f"lifecycle.market.suppliers.count={suppliers}", f"horizon={horizon}",
-            f"lifecycle.market.buyers.sourcing_breadth={breadth}"]
+    base = market_overrides(*MARKETS[market])
     low, high = ([*base, f"lifecycle.skills.customer_knowledge={k}"] for k in (0.1, 0.9))
     differences = np.array([np.subtract(_departures(high, s), _departures(low, s))
                             for s in range(SEEDS)])

@@ -21,6 +21,14 @@ Suggested functional forms chosen here:
   volume with the supplier and the stay it expects) exceeds ``(1 +
   buyer_hurdle)`` times the project's cost (C8); its investment becomes its
   switching cost (C9).
+- The supplier's contact rate (C16, ``marketing_rate``): once a year it
+  compares the value its contacts found (the pursue forecast of every
+  relationship a contact started, over the contacts made; contacts go to
+  buyers drawn at random, so the year's average contact stands for the
+  marginal one) with a contact's cost, ``marketing_cost``, and moves its
+  rate by ``(1 - marketing_step)`` when below, by ``(1 + marketing_step)``
+  when above, kept within ``[marketing_floor, marketing_ceiling]`` times
+  its own (drawn) rate.
 - An adaptation is a project (``episodes.start_project``): its cost and
   duration grow with the relationship's complexity, and it takes effect
   when delivered; a side with a project running starts no other.
@@ -157,6 +165,27 @@ def pursue_forecast(market: LifecycleMarket, pair: Pair) -> float:
         market, pair, share, DEVELOPMENT, satisfaction=0.5, commitment=0.3,
         success=success_probability(market, pair),
     )
+
+
+def marketing_rate(
+    market: LifecycleMarket, supplier: Supplier, own: float, contacts: int, found: float,
+) -> float:
+    """The supplier's contact rate for the next year (contacts per week, C16).
+
+    ``own`` is its drawn rate, ``contacts`` the contacts it made in the past
+    year and ``found`` the forecast value of the relationships they started
+    (money). Without a contact the rate stays.
+    """
+    rate = supplier.marketing_rate
+    if contacts <= 0:
+        return rate
+    policy = market.policy
+    value, cost = found / contacts, market.economics.marketing_cost
+    if value < cost:
+        rate *= 1.0 - policy.marketing_step
+    elif value > cost:
+        rate *= 1.0 + policy.marketing_step
+    return min(own * policy.marketing_ceiling, max(own * policy.marketing_floor, rate))
 
 
 def supplier_keeps(market: LifecycleMarket, pair: Pair) -> bool:

@@ -7,6 +7,10 @@ on the scale of the buyer's expectation, roughly [0, 1]):
   ``quality * (1 - w_fit (1 - fit)) * (1 - w_tech * technological) * (1 - w_time * time)``.
 - Value of a good order: ``0.3 + 0.7 fit - (price - 1)``; a failed order is
   worth 0 (less when its conflict stays open).
+- An offer's appeal against the buyer's outside options:
+  ``clip(0.5 + (prospect value - outside value) / 0.2, 0, 1)`` (C2); the
+  supplier's expected cost of courting a prospect: ``marketing_cost /
+  (persuasion x appeal)`` (C16).
 - Expected value of a supplier: expected reliability (the mean of the Beta
   belief) x value of a good order; a prospect is judged by reputation instead
   and by the fit of its standard offering (C1). Value comparisons rest on
@@ -130,17 +134,45 @@ def attention_price(market: LifecycleMarket, supplier: Supplier, extra: float = 
     return market.economics.attention_cost * min(1.0, load)
 
 
+def offer_appeal(market: LifecycleMarket, buyer: Buyer, supplier: Supplier) -> float:
+    """How the supplier's offer looks against the buyer's outside options, [0, 1] (C2).
+
+    ``clip(0.5 + (prospect value - outside value) / 0.2, 0, 1)``: an offer
+    merely equal to the outside options persuades half as often as a clearly
+    better one.
+    """
+    appeal = 0.5 + (prospect_value(market, buyer, supplier) - buyer.alternative_value) / 0.2
+    return 0.0 if appeal < 0.0 else 1.0 if appeal > 1.0 else appeal
+
+
+def courting_cost(market: LifecycleMarket, buyer: Buyer, supplier: Supplier) -> float:
+    """The marketing the supplier expects to spend to win the buyer's interest (money, C16).
+
+    ``marketing_cost / (persuasion x appeal)``: a contact's cost times the
+    expected number of contacts until one persuades the buyer while it looks
+    for a supplier (geometric); infinite when no contact can persuade it.
+    """
+    cost = market.economics.marketing_cost
+    if cost <= 0.0:
+        return 0.0
+    chance = market.rel.switching.persuasion * offer_appeal(market, buyer, supplier)
+    return cost / chance if chance > 0.0 else math.inf
+
+
 def would_pursue(market: LifecycleMarket, buyer: Buyer, supplier: Supplier) -> bool:
     """Whether the supplier judges the buyer worth pursuing (C16), before any relationship.
 
-    A supplier judges a prospect once, the first time it considers it (a
-    marketing contact, or the buyer turning to it), and remembers the verdict,
-    so a buyer it declined is not courted again; the market counts the
-    prospects judged and declined.
+    The prospect's forecast, less the expected cost of courting it
+    (``courting_cost``), must clear ``pursue_hurdle``. A supplier judges a
+    prospect once, the first time it considers it (a marketing contact, or
+    the buyer turning to it), and remembers the verdict, so a buyer it
+    declined is not courted again; the market counts the prospects judged
+    and declined.
     """
     verdict = supplier.prospects.get(buyer)
     if verdict is None:
-        verdict = prospect_forecast(market, buyer, supplier) >= market.policy.pursue_hurdle
+        forecast = prospect_forecast(market, buyer, supplier)
+        verdict = forecast - courting_cost(market, buyer, supplier) >= market.policy.pursue_hurdle
         supplier.prospects[buyer] = verdict
         market.prospects_judged += 1
         market.prospects_declined += not verdict

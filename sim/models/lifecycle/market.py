@@ -23,8 +23,10 @@ import simpy
 from sim.engine import EventLog, Streams, run_until
 from sim.models.lifecycle import population
 from sim.models.lifecycle.agents import Buyer, Draws, Supplier
+from sim.models.lifecycle.decisions import marketing_rate
 from sim.models.lifecycle.economics import WEEKS_PER_YEAR
 from sim.models.lifecycle.episodes import key_person_leaves, order_episode, requirement_shift
+from sim.models.lifecycle.judgement import prospect_forecast
 from sim.models.lifecycle.outputs import EVENT_COLUMNS, Sampler
 from sim.models.lifecycle.relationships import Relationships
 from sim.models.lifecycle.sourcing import Sourcing
@@ -116,20 +118,29 @@ class Market:
     # -- processes ---------------------------------------------------------------
 
     def supplier_marketing(self, supplier: Supplier):
-        """Poisson marketing contacts to buyers drawn at random (C2)."""
-        if supplier.marketing_rate <= 0.0:
+        """Poisson marketing contacts to buyers drawn at random (C2), at a rate the
+        supplier reviews once a year by the value its contacts found (C16)."""
+        own = supplier.marketing_rate
+        if own <= 0.0:
             return
-        mean_wait = 1.0 / supplier.marketing_rate
         draws = self.marketing_draws
         timeout = self.env.timeout
         cost = self.economics.marketing_cost
+        contacts, found, review = 0, 0.0, self.env.now + WEEKS_PER_YEAR
         while True:
-            yield timeout(draws.exponential(mean_wait))
+            yield timeout(draws.exponential(1.0 / supplier.marketing_rate))
             if not supplier.active:
                 return
             buyer = self.sourcing.target(supplier)
+            accounts = len(supplier.accounts)
             if buyer is not None and self.sourcing.contact(supplier, buyer):
                 self.marketing_spend += cost
+                contacts += 1
+                if len(supplier.accounts) > accounts:
+                    found += prospect_forecast(self, buyer, supplier)
+            if self.env.now >= review:
+                supplier.marketing_rate = marketing_rate(self, supplier, own, contacts, found)
+                contacts, found, review = 0, 0.0, review + WEEKS_PER_YEAR
 
     def buyer_orders(self, buyer: Buyer):
         """Poisson orders, each placed with one current supplier by volume share or outside."""

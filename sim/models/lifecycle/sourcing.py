@@ -35,6 +35,7 @@ from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, Buyer, Pair, Supplie
 from sim.models.lifecycle.judgement import (
     holding_value,
     known_rivals,
+    offer_appeal,
     prospect_value,
     would_pursue,
 )
@@ -110,10 +111,7 @@ class Sourcing:
         else:
             lowest = min((p.satisfaction for p in buyer.pairs if p.stage >= EARLY), default=0.0)
             persuasion = switching.openness * (1.0 - lowest)
-        # An offer persuades in proportion to how it looks against the
-        # buyer's outside options: half as often when merely equal to them.
-        appeal = 0.5 + (prospect_value(market, buyer, supplier) - buyer.alternative_value) / 0.2
-        return persuasion * (0.0 if appeal < 0.0 else 1.0 if appeal > 1.0 else appeal)
+        return persuasion * offer_appeal(market, buyer, supplier)
 
     def search(self, buyer: Buyer) -> None:
         """The buyer looks for a supplier among those it knows of (C2, C6)."""

@@ -52,6 +52,19 @@ class Policy(_Section):
     pursue_hurdle: float = Field(
         0.0, ge=-1e9, le=1e9, description="forecast NPV a prospect must clear to be pursued, money"
     )
+    marketing_step: float = Field(
+        0.2, ge=0, le=1,
+        description="yearly change of a supplier's contact rate when a contact's value is "
+        "above or below its cost (share of the rate; 0: fixed rates)",
+    )
+    marketing_floor: float = Field(
+        0.25, ge=0, le=1,
+        description="lowest contact rate a supplier moves to, as a multiple of its own rate",
+    )
+    marketing_ceiling: float = Field(
+        2.0, ge=1, le=100,
+        description="highest contact rate a supplier moves to, as a multiple of its own rate",
+    )
     drop_unprofitable: bool = Field(
         True, description="drop accounts whose forecast NPV of keeping them is negative"
     )
