@@ -1,9 +1,10 @@
 """What stage, decision, episode and judgement functions see of the market.
 
 They receive a ``LifecycleMarket``: the replication's clock, parameters,
-random draws and agents, and its two working parts, ``relationships`` (the
-bookkeeping: start, stage entry, end, messages, records) and ``sourcing``
-(contacts, searches, volume shares). ``Market`` (``market.py``) is the one
+random draws and agents, and its three working parts, ``relationships`` (the
+bookkeeping: start, stage entry, end, messages, records), ``sourcing``
+(contacts, searches, volume shares) and ``orders`` (the buyers' orders by
+those shares). ``Market`` (``market.py``) is the one
 implementation; a test may pass any object with these members.
 """
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from sim.engine import EventLog, Streams
     from sim.models.lifecycle.agents import Buyer, Draws, Supplier
     from sim.models.lifecycle.config import Economics, LifecycleConfig, Policy, Relationship
+    from sim.models.lifecycle.orders import OrderBook
     from sim.models.lifecycle.relationships import Relationships
     from sim.models.lifecycle.sourcing import Sourcing
 
@@ -61,6 +63,7 @@ class LifecycleMarket(Protocol):
     decision_draws: Draws
     population_draws: Draws
     entry_draws: Draws
+    outside_draws: Draws  # counts of orders placed outside
 
     # the agents and the market's running totals (money)
     buyers: list[Buyer]
@@ -83,9 +86,9 @@ class LifecycleMarket(Protocol):
     # the working parts
     relationships: Relationships
     sourcing: Sourcing
+    orders: OrderBook
 
     # the processes a joining agent starts (SimPy generators)
-    def buyer_orders(self, buyer: Buyer) -> Generator: ...
     def buyer_requirements(self, buyer: Buyer) -> Generator: ...
     def buying_centre(self, buyer: Buyer) -> Generator: ...
     def supplier_marketing(self, supplier: Supplier) -> Generator: ...

@@ -1,15 +1,17 @@
 """The market: one replication's agents, parameters and processes.
 
 One ``Market`` is one replication. Its SimPy processes are the ones of the
-model: each supplier's marketing contacts, each buyer's orders, requirement
+model: each supplier's marketing contacts, each buyer's requirement
 shifts, buying-centre turnover and exit, competitor entry, and one lifecycle
 process per relationship (``stages.py``). A relationship exists only once a
 buyer and a supplier have met and the buyer is motivated to evaluate it;
 nothing iterates over all buyer-supplier combinations.
 
-The market has two working parts: ``relationships`` keeps the books of every
-relationship (``relationships.py``) and ``sourcing`` decides how buyers find
-suppliers and split their demand (``sourcing.py``). Stage and decision
+The market has three working parts: ``relationships`` keeps the books of every
+relationship (``relationships.py``), ``sourcing`` decides how buyers find
+suppliers and split their demand (``sourcing.py``), and ``orders`` places the
+buyers' orders by those shares (``orders.py``: an event per order with a
+supplier, the outside orders counted per sample period). Stage and decision
 functions see the market through ``interface.LifecycleMarket``.
 """
 
@@ -25,8 +27,9 @@ from sim.models.lifecycle import population
 from sim.models.lifecycle.agents import Buyer, Draws, Supplier
 from sim.models.lifecycle.decisions import marketing_rate
 from sim.models.lifecycle.economics import WEEKS_PER_YEAR
-from sim.models.lifecycle.episodes import key_person_leaves, order_episode, requirement_shift
+from sim.models.lifecycle.episodes import key_person_leaves, requirement_shift
 from sim.models.lifecycle.judgement import prospect_forecast
+from sim.models.lifecycle.orders import OrderBook
 from sim.models.lifecycle.outputs import EVENT_COLUMNS, Sampler
 from sim.models.lifecycle.relationships import Relationships
 from sim.models.lifecycle.sourcing import Sourcing
@@ -34,6 +37,9 @@ from sim.models.lifecycle.sourcing import Sourcing
 
 class Market:
     """One replication of the lifecycle model: agents, parameters and processes."""
+
+    #: keeps the buyers' orders (``orders.py``); a test can put another in its place
+    _order_book = OrderBook
 
     def __init__(self, scenario, seed: np.random.SeedSequence, events: bool = False):
         config = scenario.lifecycle
@@ -75,6 +81,7 @@ class Market:
         self.first_entry = math.inf
         self.relationships = Relationships(self)
         self.sourcing = Sourcing(self)
+        self.orders = self._order_book(self)
         population.populate(self)
         self.sampler = Sampler(self, float(scenario.sample_every))
 
@@ -89,6 +96,7 @@ class Market:
         self.decision_draws = Draws(streams["decisions"])
         self.population_draws = Draws(streams["population"])
         self.entry_draws = Draws(streams["entry"])
+        self.outside_draws = Draws(streams["outside"])
 
     def _flat_parameters(self) -> None:
         """Flat copies of the parameters read on every order (attribute chains cost time)."""
@@ -141,30 +149,6 @@ class Market:
             if self.env.now >= review:
                 supplier.marketing_rate = marketing_rate(self, supplier, own, contacts, found)
                 contacts, found, review = 0, 0.0, review + WEEKS_PER_YEAR
-
-    def buyer_orders(self, buyer: Buyer):
-        """Poisson orders, each placed with one current supplier by volume share or outside."""
-        if buyer.order_rate <= 0.0:
-            return
-        mean_wait = 1.0 / buyer.order_rate
-        draws = self.order_draws
-        timeout = self.env.timeout
-        wait, normal, uniform = draws.standard_exponential, draws.normal, draws.uniform
-        exp = math.exp
-        while True:
-            yield timeout(wait() * mean_wait)
-            if not buyer.active:
-                return
-            pick = uniform()
-            for pair in buyer.pairs:
-                pick -= pair.share
-                if pick < 0.0:
-                    order_episode(self, pair, buyer.order_value * exp(0.3 * normal() - 0.045))
-                    break
-            else:
-                # Outside purchases only count towards market shares: their
-                # expected value stands in for the draw.
-                self.spend_outside += buyer.order_value
 
     def buyer_requirements(self, buyer: Buyer):
         """Requirement shifts at Poisson times (new needs appear)."""

@@ -158,6 +158,7 @@ class Sampler:
         """Record one row of the timeseries."""
         market = self.market
         self._taken += 1
+        market.orders.settle(time)
         spend = (market.spend_incumbents, market.spend_entrants, market.spend_outside)
         window = [now - before for now, before in zip(spend, self._spend, strict=True)]
         self._spend = spend

@@ -164,7 +164,7 @@ def _enter_quietly(market: LifecycleMarket) -> None:
 
 def _join_buyer(market: LifecycleMarket, buyer: Buyer, slot: int) -> None:
     env = market.env
-    env.process(market.buyer_orders(buyer))
+    market.orders.join(buyer)
     env.process(market.buyer_requirements(buyer))
     env.process(market.buying_centre(buyer))
     rate = market.config.market.buyers.exit_rate
@@ -207,6 +207,7 @@ def enter(market: LifecycleMarket) -> Supplier:
 def buyer_leaves(market: LifecycleMarket, buyer: Buyer, slot: int) -> None:
     """A buyer leaves the market; its relationships end; a new buyer takes its place."""
     buyer.active = False
+    market.orders.leave(buyer)
     for pair in list(buyer.pairs):
         market.relationships.end(pair, EndReason.BUYER_EXIT)
     (newcomer,) = draw_buyers(market, [None])

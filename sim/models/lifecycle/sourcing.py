@@ -151,7 +151,8 @@ class Sourcing:
 
         Trial orders take their share first; the rest goes by the shared
         choice rule over the developed relationships and the outside option,
-        a developing relationship capped by ``development_ceiling``.
+        a developing relationship capped by ``development_ceiling``. The
+        buyer's orders follow the new shares at once (``orders.reshare``).
         """
         trial = 0.0
         developed = []
@@ -165,6 +166,7 @@ class Sourcing:
                 pair.share = 0.0
         scale = 1.0 if trial <= 1.0 else 1.0 / trial
         rest = 1.0 - trial * scale
+        total = trial * scale
         if developed:
             preferences = [pair.preference for pair in developed]
             preferences.append(buyer.outside_preference)
@@ -175,8 +177,10 @@ class Sourcing:
                     cap = development_ceiling(pair.trust, trial_share)
                     if chance > cap:
                         chance = cap
-                pair.share = rest * chance
+                pair.share = share = rest * chance
+                total += share
         if trial > 0.0:
             for pair in buyer.pairs:
                 if pair.stage == EARLY:
                     pair.share = pair.cap * scale
+        self.market.orders.reshare(buyer, total)
