@@ -48,7 +48,7 @@ class OrderBook:
         self._draws = market.order_draws  # the times, choices and values of supplier orders
         self._slots: dict[Buyer, int] = {}
         self._free: list[int] = []
-        self._buyer: list[Buyer | None] = []
+        self._buyer: list[Buyer] = []  # a left buyer stays until its slot is taken
         self._token: list[int] = []  # the supplier order due is valid while this is unchanged
         self._total: list[float] = []  # the sum of the buyer's volume shares
         self._rate: list[float] = []  # orders with suppliers per week
@@ -59,18 +59,20 @@ class OrderBook:
 
     def join(self, buyer: Buyer) -> None:
         """A buyer enters the market: all its demand goes outside until a share is set."""
-        if self._free:
-            slot = self._free.pop()
-        else:
-            slot = len(self._buyer)
-            for column in (self._buyer, self._token, self._total, self._rate, self._outside,
-                           self._since, self._banked, self._value):
-                column.append(0)
+        now = self._env.now
+        if not self._free:
+            self._free.append(len(self._buyer))
+            self._buyer.append(buyer)
+            self._token.append(0)
+            for column in (self._total, self._rate, self._outside, self._since,
+                           self._banked, self._value):
+                column.append(0.0)
+        slot = self._free.pop()
         self._slots[buyer] = slot
         self._buyer[slot] = buyer
         self._total[slot] = self._rate[slot] = self._banked[slot] = 0.0
         self._outside[slot] = buyer.order_rate
-        self._since[slot] = self._env.now
+        self._since[slot] = now
         self._value[slot] = buyer.order_value
 
     def reshare(self, buyer: Buyer, total: float) -> None:
@@ -105,7 +107,6 @@ class OrderBook:
             market.spend_outside += self._value[slot] * int(
                 market.outside_draws.rng.poisson(expected))
         self._token[slot] += 1
-        self._buyer[slot] = None
         self._total[slot] = self._rate[slot] = self._outside[slot] = self._banked[slot] = 0.0
         self._free.append(slot)
 
@@ -137,6 +138,8 @@ class OrderBook:
                 pick -= share
                 if pick < 0.0:
                     break
+        if chosen is None:  # no share left; reshare has already stopped the orders
+            return
         order_episode(market, chosen, buyer.order_value * math.exp(0.3 * draws.normal() - 0.045))
         if self._token[slot] == token:
             wait = draws.standard_exponential() / self._rate[slot]
