@@ -45,9 +45,20 @@ def distance(p: Sequence[float], q: Sequence[float]) -> float:
 
 
 def offering_for(buyer: Buyer, supplier: Supplier) -> list[float]:
-    """Where the supplier's first offering to the buyer sits in technology space."""
+    """Where the supplier's first offering to the buyer sits in technology space.
+
+    A supplier's standard offering sits at its technology position; it moves
+    ``offer_pull`` of the way towards the buyer's current requirements
+    (tailored by what the supplier knows of its customers' needs). An
+    entrant's offering sits at ``tailoring`` from the requirements.
+    """
     if supplier.tailoring is None:
-        return list(supplier.technology)
+        technology, pull = supplier.technology, supplier.offer_pull
+        if pull <= 0.0:
+            return list(technology)
+        requirements = buyer.requirements
+        return [technology[axis] + pull * (requirements[axis] - technology[axis])
+                for axis in (0, 1)]
     return [
         min(1.0, max(0.0, buyer.requirements[axis] + supplier.tailoring[axis]))
         for axis in (0, 1)
@@ -93,15 +104,16 @@ class Supplier:
     (external information a prospect judges it by, C1). ``prospects`` holds
     its judgement of every buyer it has considered (worth pursuing or not),
     made before any relationship and remembered. ``tailoring`` is
-    None for a supplier with a standard offering (at its technology position)
-    and, for an entrant, the offset of the offering it tailors to each
+    None for a supplier whose offering starts from its technology position
+    (moved ``offer_pull`` of the way to each prospect's requirements) and,
+    for an entrant, the offset of the offering it tailors to each
     prospect's current requirements.
     """
 
     __slots__ = (
         "accounts", "active", "attention_demand", "capacity", "conflict_resolution",
         "culture", "customer_knowledge", "entrant", "entry_time", "index", "location",
-        "margin", "marketing_rate", "name", "negotiation", "price", "problem_solving",
+        "margin", "marketing_rate", "name", "negotiation", "offer_pull", "price", "problem_solving",
         "prospects", "quality", "reputation", "tailoring", "technology",
     )
 
@@ -129,6 +141,7 @@ class Supplier:
         self.accounts: dict[Pair, None] = {}
         self.attention_demand = 0.0
         self.tailoring: tuple[float, float] | None = None
+        self.offer_pull = 0.0
         # Its judgement of each buyer it has looked at: worth pursuing or not (C1, C16).
         self.prospects: dict[Buyer, bool] = {}
 

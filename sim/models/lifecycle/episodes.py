@@ -253,7 +253,7 @@ def requirement_shift(market: LifecycleMarket, buyer: Buyer) -> None:
         fit_before = formulas.fit(pair.offering, old, rel.orders.fit_scale)
         if noticed:
             pair.noticed_shifts += 1
-            pull = 0.3 + 0.5 * supplier.customer_knowledge
+            pull = formulas.tailoring_pull(supplier.customer_knowledge)
             pair.offering[0] += pull * (requirements[0] - pair.offering[0])
             pair.offering[1] += pull * (requirements[1] - pair.offering[1])
             book_cost(market, pair, market.economics.tailoring_cost, now)

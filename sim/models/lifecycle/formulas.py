@@ -42,6 +42,12 @@ def fit(offering: Sequence[float], requirements: Sequence[float], fit_scale: flo
     return max(0.0, 1.0 - gap / fit_scale)
 
 
+def tailoring_pull(customer_knowledge: float) -> float:
+    """Share of the gap between an offering and the buyer's requirements that
+    tailoring closes, [0.3, 0.8]: ``0.3 + 0.5 customer_knowledge``."""
+    return 0.3 + 0.5 * customer_knowledge
+
+
 def success_probability(
     quality: float, fit: float, technological: float, time_distance: float,
     fit_weight: float, technology_weight: float, time_weight: float,

@@ -13,7 +13,7 @@ on the scale of the buyer's expectation, roughly [0, 1]):
   (persuasion x appeal)`` (C16).
 - Expected value of a supplier: expected reliability (the mean of the Beta
   belief) x value of a good order; a prospect is judged by reputation instead
-  and by the fit of its standard offering (C1). Value comparisons rest on
+  and by the fit of the offer it would make (C1, C14). Value comparisons rest on
   reliability, so an incumbent and a stranger are judged on one scale.
 - Trust: ``(1 - w) reliability + w goodwill`` with ``w = goodwill_weight``
   (trust in competence and in benevolence; Ganesan 1994, Doney & Cannon
@@ -113,11 +113,12 @@ def prospect_forecast(market: LifecycleMarket, buyer: Buyer, supplier: Supplier)
         distance(buyer.technology, supplier.technology), geographic,
         orders.fit_weight, orders.technology_weight, orders.time_weight,
     )
+    tailoring = market.economics.tailoring_cost if supplier.offer_pull > 0.0 else 0.0
     return forecast_account(
         market, buyer, supplier, 0.5 + 0.5 * cultural, 1.0 / buyer.breadth, DEVELOPMENT,
         satisfaction=0.5, commitment=0.3, success=success,
         attention_price=attention_price(market, supplier, market.attention_by_stage[DEVELOPMENT]),
-    )
+    ) - tailoring
 
 
 def attention_price(market: LifecycleMarket, supplier: Supplier, extra: float = 0.0) -> float:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.models.lifecycle import formulas
 from sim.models.lifecycle.agents import Buyer, Supplier
 from sim.models.lifecycle.economics import WEEKS_PER_YEAR
 from sim.models.lifecycle.vocabulary import EndReason, EventKind
@@ -109,6 +110,7 @@ def draw_suppliers(market: LifecycleMarket, profile, specs: list, entrant: bool)
     skill = {name: _draw(getattr(skills, name), count, rng, 0.0, 1.0) for name in _SKILLS}
     reputation_noise = rng.normal(0.0, market.rel.trust.reputation_noise, count).tolist()
     now = market.env.now
+    tailoring = market.rel.orders.offer_tailoring
     suppliers = []
     for i, spec in enumerate(specs):
         market.next_supplier += 1
@@ -128,6 +130,7 @@ def draw_suppliers(market: LifecycleMarket, profile, specs: list, entrant: bool)
         supplier.capacity = _given(spec, "capacity", capacity[i])
         for name_ in _SKILLS:
             setattr(supplier, name_, _given(spec, name_, skill[name_][i]))
+        supplier.offer_pull = tailoring * formulas.tailoring_pull(supplier.customer_knowledge)
         supplier.reputation = min(0.98, max(0.02, supplier.quality + reputation_noise[i]))
         suppliers.append(supplier)
     return suppliers

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sim.models.lifecycle.agents import EARLY, PRE, STAGE_NAMES, Buyer, Pair, Supplier
-from sim.models.lifecycle.economics import accrue_attention
+from sim.models.lifecycle.economics import accrue_attention, book_cost
 from sim.models.lifecycle.judgement import prospect_value, update_commitment
 from sim.models.lifecycle.outputs import PairRecords
 from sim.models.lifecycle.stages import lifecycle
@@ -66,6 +66,8 @@ class Relationships:
             buyer.aware.remove(supplier)
         supplier.accounts[pair] = None
         supplier.attention_demand += market.attention_by_stage[PRE]
+        if supplier.offer_pull > 0.0:
+            book_cost(market, pair, market.economics.tailoring_cost, market.env.now)
         self.active[pair] = None
         self.stage_counts[PRE] += 1
         if market.log.enabled:

@@ -65,6 +65,11 @@ class Orders(_Section):
     attention_effect: float = Field(
         1.5, ge=0, le=100, description="noticing hazard per attention unit (scaled by knowledge)"
     )
+    offer_tailoring: float = Field(
+        0.0, ge=0, le=1,
+        description="share of a re-tailoring's pull a supplier's first offer to a prospect "
+        "achieves (0: standard offering at its technology position), [0,1]",
+    )
 
 
 class Trial(_Section):
