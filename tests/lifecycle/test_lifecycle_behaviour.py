@@ -105,6 +105,10 @@ def test_final_stage_is_rare_commoner_under_weak_competition_and_lost_after_entr
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "in the entry market more pairs that reached final end for a reason other than a "
+    "competitor than are lost to one: competitor minus other -0.7 [-1.30, -0.10] per market "
+    "over 30 seeds; losses to competitors still rise with entry (seed-claims, C12)"))
 def test_after_entry_final_pairs_are_lost_mainly_to_competitors():
     # A direction within one scenario, paired by replication; at the light
     # count its interval is too wide to tell, so it runs only at the heavy one.

@@ -194,9 +194,9 @@ DOES_NOT_HOLD: dict[tuple[str, str], str] = {
     (SMALL, "skills: fewer poor-performance endings (C15)"):
         "0.239 -> 0.216 of begun pairs end for poor performance; difference -0.0233 "
         "[-0.0508, +0.00415]",
-    (LONG, "final is rare (C12)"):
-        "10.0% [7.6%, 12.4%] of begun pairs reach final in fifteen years, against a limit of "
-        "10%: institutionalisation's hazard grows with the time spent in long-term",
+    (LARGE, "final lost after entry (C12)"):
+        "0 -> 2 final pairs lost to competitors from the first entry (week 312) on, without "
+        "and with entry: difference +0.00398 [-0.000462, +inf] per final year, too few to tell",
     (LONG, "weak competition: more final (C12)"):
         "0.103 -> 0.116 moves to final per long-term year; difference +0.0129 "
         "[-0.0118, +0.0376]",

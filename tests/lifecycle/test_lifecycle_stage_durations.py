@@ -95,7 +95,10 @@ def test_longer_stays_in_long_term_raise_the_hazard_of_becoming_final(market):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("market", [
-    "baseline",
+    pytest.param("baseline", marks=pytest.mark.xfail(strict=True, reason=(
+        "not detected on the current model: +0.0625 [-0.349, +0.474] decays per market over "
+        "16 seeds, against +0.69 [+0.22, +1.15] before buyers adapted only for their own "
+        "gain, which about halved the relationships reaching final"))),
     pytest.param("multi_sourcing", marks=pytest.mark.xfail(strict=True, reason=(
         "too few final pairs in the smaller market to detect it: +0.375 [-0.008, +0.758] "
         "decays per market over 16 seeds"))),
