@@ -235,19 +235,29 @@ def test_trust_falling_with_age_fails_the_positive_correlation(tmp_path):
 # ---------------------------------------------------------------- competition-raises-dissolution
 
 
-def dissolution(endings_by_count):
-    """Ten begun pairs of 100 weeks per seed; the endings depend on the suppliers' count."""
+def begun_and_ended(ended_of, pairs: int):
+    """Pairs begun at week 0 and living 100 weeks, ``ended_of(count, r)`` of ``pairs`` ended.
+
+    ``count`` is the number of suppliers the run asked for, ``r`` the seed.
+    """
     def make_pairs(name, overrides):
         from sim import load_scenario
 
         count = (int(overrides[0].split("=")[1]) if overrides
                  else load_scenario(name).lifecycle.market.suppliers.count)
         def rows(r):
-            ended = endings_by_count[count] + (r % 2 if count == max(endings_by_count) else 0)
+            ended = ended_of(count, r)
             return ([{"t_early": 0.0, "end": 100.0}] * ended
-                    + [{"t_early": 0.0, "end": 100.0, "censored": True}] * (10 - ended))
+                    + [{"t_early": 0.0, "end": 100.0, "censored": True}] * (pairs - ended))
         return seeds(rows)
     return make_pairs
+
+
+def dissolution(endings_by_count):
+    """Ten begun pairs per seed; the endings depend on the suppliers' count."""
+    top = max(endings_by_count)
+    return begun_and_ended(
+        lambda count, r: endings_by_count[count] + (r % 2 if count == top else 0), 10)
 
 
 def test_hazards_rising_with_the_number_of_suppliers_pass(tmp_path):
@@ -272,22 +282,14 @@ def test_hazards_that_do_not_rise_at_every_step_fail(tmp_path, endings):
 
 
 def noisy_dissolution(mean_endings, offsets=(-3, -2, -1, 1, 2, 3)):
-    """Twenty begun pairs of 100 weeks per seed; endings vary from seed to seed around a mean.
+    """Twenty begun pairs per seed; endings vary from seed to seed around a mean.
 
     Each supplier count sees the offsets in its own order, so the counts' noise is not shared.
     """
-    def make_pairs(name, overrides):
-        from sim import load_scenario
-
-        count = (int(overrides[0].split("=")[1]) if overrides
-                 else load_scenario(name).lifecycle.market.suppliers.count)
+    def ended_of(count, r):
         shift = sorted(mean_endings).index(count)
-        def rows(r):
-            ended = mean_endings[count] + offsets[(r * (shift + 1) + shift) % len(offsets)]
-            return ([{"t_early": 0.0, "end": 100.0}] * ended
-                    + [{"t_early": 0.0, "end": 100.0, "censored": True}] * (20 - ended))
-        return seeds(rows)
-    return make_pairs
+        return mean_endings[count] + offsets[(r * (shift + 1) + shift) % len(offsets)]
+    return begun_and_ended(ended_of, 20)
 
 
 def test_a_step_that_dips_within_its_noise_does_not_fail_a_clear_rise(tmp_path):
