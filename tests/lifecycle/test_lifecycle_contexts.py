@@ -145,6 +145,17 @@ def alternatives_lower_conditional_development(context) -> Verdict:
                              "development (C6)", (second - first).to_numpy(), -1)
 
 
+def arriving_rivals_hold_trial_pairs_back(context) -> Verdict:
+    """C6 on the same begun pairs: of those in trial orders when rivals enter, a lower share
+    reaches development than without the entry (``alternatives-conditional-development``)."""
+    without = run(context, conditional.REFERENCE)
+    entered = run(context, conditional.REFERENCE, conditional.ENTRY)
+    first, second = (conditional.developed_after(r.pairs, conditional.ENTRY_AT)
+                     for r in (without, entered))
+    return _interval_verdict("rivals entering: a lower share of the pairs in trial develops (C6)",
+                             (second - first).to_numpy(), -1)
+
+
 def _claim(function):
     return lambda context: function(context)[0]
 
@@ -155,6 +166,7 @@ BEHAVIOURS = {
         _claim(seed_claims.alternatives_stop_development),
     "alternatives: lower share of begun pairs develops (C6)":
         alternatives_lower_conditional_development,
+    "rivals entering: fewer trial pairs develop (C6)": arriving_rivals_hold_trial_pairs_back,
     "adaptation after trust (C8)": _claim(seed_claims.adaptation_follows_trust),
     "adaptation spending in development (C8)": adaptation_in_development,
     "long-term cheaper to serve (C10)": cheaper_long_term,

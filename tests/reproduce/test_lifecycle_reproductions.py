@@ -361,32 +361,71 @@ def test_the_conditional_share_follows_the_horizon_it_is_given():
     assert conditional_share(CONDITIONAL, 100.0).empty
 
 
-def alternatives(developed, begun):
+ENTRY = alternatives_conditional_development.ENTRY
+
+
+def alternatives(developed, begun, entered=None):
+    """Pairs whose share reaching development is ``developed[name]`` (``entered`` for the
+    baseline with rivals entering: the same pairs, another outcome)."""
     def make_pairs(name, overrides):
         share, count = developed[name], begun[name]
+        if overrides == ENTRY:
+            share = entered
         def rows(r):
             grown = round(share * 10) + r % 2
-            return ([{"t_early": 100.0, "t_development": 200.0}] * grown
+            made = ([{"t_early": 100.0, "t_development": 200.0}] * grown
                     + [{"t_early": 100.0}] * (10 - grown) + [{"t_early": 500.0}] * (count + r)
                     + [{"t_early": np.nan}] * 5)
+            return [{**row, "buyer": buyer, "supplier": 0, "start": 90.0}
+                    for buyer, row in enumerate(made)]
         return seeds(rows)
     return make_pairs
 
 
-@pytest.mark.parametrize("shares, begun, verdicts", [
-    ((0.6, 0.3), (9, 2), [True, True]),
-    ((0.3, 0.6), (9, 2), [False, True]),  # the volume effect alone is not the claim
-    ((0.6, 0.3), (2, 9), [True, False]),
+@pytest.mark.parametrize("shares, begun, entered, verdicts", [
+    ((0.6, 0.3), (9, 2), 0.3, [True, True, True]),
+    ((0.3, 0.6), (9, 2), 0.1, [False, True, True]),  # the volume effect alone is not the claim
+    ((0.6, 0.3), (2, 9), 0.3, [True, False, True]),
+    ((0.6, 0.3), (9, 2), 0.8, [True, True, False]),  # entry must hold trial pairs back
 ])
 def test_development_must_fall_among_begun_pairs_and_fewer_must_begin(tmp_path, shares, begun,
-                                                                       verdicts):
+                                                                       entered, verdicts):
     names = ("baseline", "attractive_alternatives")
     developed, begun = dict(zip(names, shares, strict=True)), dict(zip(names, begun, strict=True))
-    check = alternatives_conditional_development.reproduce(
-        serve(alternatives(developed, begun), tmp_path))
+    context = serve(alternatives(developed, begun, entered), tmp_path)
+    check = alternatives_conditional_development.reproduce(context)
     assert [v.passed for v in check.verdicts] == verdicts
     assert check.passed is all(verdicts)
+    assert ("baseline", ENTRY) in {(call[0], call[1]) for call in context.calls}
     change = 100 * (developed["attractive_alternatives"] - developed["baseline"])
     assert check.measured.startswith(f"conditional share {change:+.1f} points")
-    assert check.measured.endswith(
-        f"begun pairs {begun['attractive_alternatives'] - begun['baseline']:+.0f} per market")
+    assert (f"begun pairs {begun['attractive_alternatives'] - begun['baseline']:+.0f} per market"
+            in check.measured)
+    assert check.measured.split("; ")[-1].startswith(
+        f"pairs in trial at entry {100 * (entered - developed['baseline']):+.1f} points")
+    assert "are the same up to the entry" in check.notes[-1]
+
+
+def test_pairs_in_trial_at_a_time_have_begun_and_neither_developed_nor_ended_by_then():
+    pairs = pair_rows(0, [
+        {"t_early": 100.0, "t_development": 200.0},   # in trial at 150, developed later
+        {"t_early": 100.0, "end": 180.0},              # in trial at 150, ended later
+        {"t_early": 100.0, "t_development": 120.0},   # developed before 150
+        {"t_early": 100.0, "end": 140.0},              # ended before 150
+        {"t_early": 160.0},                            # began after 150
+        {"t_early": np.nan},                           # never began
+    ])
+    trial = alternatives_conditional_development.in_trial_at(pairs, 150.0)
+    assert list(trial.index) == [0, 1]
+    assert alternatives_conditional_development.developed_after(pairs, 150.0).to_dict() == {
+        0: 0.5}
+
+
+def test_runs_with_another_history_before_the_entry_are_told_apart():
+    same = alternatives_conditional_development.same_history
+    first = pair_rows(0, [{"buyer": 1, "supplier": 2, "start": 90.0, "t_early": 100.0}])
+    later = pair_rows(0, [{"buyer": 1, "supplier": 2, "start": 90.0, "t_early": 100.0,
+                           "t_development": 300.0}])
+    other = pair_rows(0, [{"buyer": 1, "supplier": 3, "start": 90.0, "t_early": 100.0}])
+    assert same(first, later, 150.0)  # what happened after the entry may differ
+    assert not same(first, other, 150.0)

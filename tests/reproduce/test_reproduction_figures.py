@@ -119,20 +119,26 @@ def test_competition_puts_supplier_counts_on_a_log_axis_one_line_per_market(draw
     assert ax.lines[0].get_ydata() == pytest.approx(52 * endings.sum(axis=0) / 2000)
 
 
-def test_alternatives_show_shares_and_counts_side_by_side_with_each_seed(drawn):
+def test_alternatives_show_shares_counts_and_the_entry_side_by_side_with_each_seed(drawn):
     figures, path = drawn
     shares = [pd.Series([0.5, 0.6, 0.55]), pd.Series([0.4, 0.45, 0.5])]
     counts = [pd.Series([100.0, 110.0, 105.0]), pd.Series([80.0, 85.0, 90.0])]
-    alternatives_conditional_development._figure(shares, counts, path)
-    left, right = figures[0].axes
+    held = [pd.Series([0.45, 0.5, 0.4]), pd.Series([0.3, 0.35, 0.38])]
+    alternatives_conditional_development._figure(shares, counts, held, path)
+    left, middle, right = figures[0].axes
     assert figure_title(figures[0]) == "Attractive alternatives: fewer begin, and of those?"
     assert left.get_ylabel() == "share of begun pairs reaching development"
-    assert right.get_ylabel() == "pairs beginning trial orders per market"
+    assert middle.get_ylabel() == "pairs beginning trial orders per market"
+    assert right.get_ylabel() == "share of pairs in trial at entry\nreaching development"
     assert [t.get_text() for t in left.get_xticklabels()] == ["baseline",
                                                                "attractive alternatives"]
-    points = [collection.get_offsets()[:, 1] for collection in right.collections
+    assert [t.get_text() for t in right.get_xticklabels()] == ["no entry", "entry"]
+    points = [collection.get_offsets()[:, 1] for collection in middle.collections
               if len(collection.get_offsets()) == 3]
     assert [list(p) for p in points] == [[100.0, 110.0, 105.0], [80.0, 85.0, 90.0]]
+    points = [collection.get_offsets()[:, 1] for collection in right.collections
+              if len(collection.get_offsets()) == 3]
+    assert [list(p) for p in points] == [[0.45, 0.5, 0.4], [0.3, 0.35, 0.38]]
 
 
 def test_markov_plots_each_case_as_a_ratio_to_the_closed_form(drawn):
