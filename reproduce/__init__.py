@@ -39,6 +39,8 @@ REPRODUCTIONS = {
     "markov-clv": "reproduce.markov_clv",
     "loyalty-transition": "reproduce.loyalty_transition",
     "loyalty-hysteresis": "reproduce.loyalty_hysteresis",
+    "lifecycle-wkh-transition": "reproduce.lifecycle_wkh_transition",
+    "lifecycle-wkh-hysteresis": "reproduce.lifecycle_wkh_hysteresis",
     "ford-stage-profile": "reproduce.ford_stage_profile",
     "dwyer-fragile-exploration": "reproduce.dwyer_fragile_exploration",
     "liability-of-adolescence": "reproduce.liability_of_adolescence",

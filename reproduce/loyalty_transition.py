@@ -34,6 +34,8 @@ LOW, HIGH = 0.5, 2.0
 """Sensitivities (multiples of beta_c) judged as disordered and ordered."""
 FACTOR = 1.5
 """How far from beta_c (as a factor) the middle of the transition may lie."""
+RATIOS = ((0.5, 1.0, 1.5, 2.0), (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0))
+"""Sensitivities (multiples of beta_c) of the quick and of the full sweep."""
 THEORY_GRID = np.linspace(0.25, 3.0, 111)
 """Sensitivities (multiples of beta_c) at which the mean-field curve is drawn."""
 SETTLED = 0.8
@@ -43,7 +45,7 @@ SETTLED = 0.8
 def reproduce(context: Context) -> Check:
     """Sweep beta around beta_c for two and three sellers and judge the transition."""
     settings = context.settings
-    ratios = settings.pick((0.5, 1.0, 1.5, 2.0), (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0))
+    ratios = settings.pick(*RATIOS)
     seeds = settings.pick(5, 20)
     buyers = settings.pick(300, 1000)
     verdicts, curves = [], {}
@@ -59,17 +61,23 @@ def reproduce(context: Context) -> Check:
                                              f"loyalty.buyers={buyers}"))
             y[index] = _settled_y(results.timeseries, SETTLED)
         curves[n] = (y, mean_field_curve(config, THEORY_GRID))
-        verdicts += _judge(n, ratios, y)
+        verdicts += judge(n, ratios, y)
     figure = _figure(ratios, curves, context.figure_path(NAME))
-    measured = "; ".join(
-        f"{n} sellers: y = {curves[n][0][ratios.index(LOW)].mean():.2f} at beta_c/2, "
-        f"{curves[n][0][ratios.index(HIGH)].mean():.2f} at 2 beta_c" for n in curves)
     return Check.from_verdicts(
-        __name__, verdicts,
-        expected="y near 1/n below beta_c, near 1 above, crossing near beta_c",
-        measured=measured, figure=figure,
+        __name__, verdicts, expected=EXPECTED,
+        measured=summary({n: y for n, (y, _) in curves.items()}, ratios), figure=figure,
         notes=[f"{seeds} seeds of {buyers} buyers per point; beta/beta_c in "
                f"{', '.join(f'{r:g}' for r in ratios)}; other parameters as bundled."])
+
+
+EXPECTED = "y near 1/n below beta_c, near 1 above, crossing near beta_c"
+
+
+def summary(curves: dict, ratios, noun: str = "sellers") -> str:
+    """Mean y at beta_c/2 and 2 beta_c for each ``n`` of ``curves`` (n -> y by ratio, seed)."""
+    return "; ".join(
+        f"{n} {noun}: y = {y[ratios.index(LOW)].mean():.2f} at beta_c/2, "
+        f"{y[ratios.index(HIGH)].mean():.2f} at 2 beta_c" for n, y in curves.items())
 
 
 def _settled_y(timeseries, fraction: float) -> np.ndarray:
@@ -101,18 +109,24 @@ def crossing(ratios, y, level: float) -> float:
     return float("nan")
 
 
-def _judge(n: int, ratios, y: np.ndarray) -> list[Verdict]:
+def judge(n: int, ratios, y: np.ndarray, noun: str = "sellers") -> list[Verdict]:
+    """The transition's three statements for ``n`` ``noun``, by vote over seeds.
+
+    ``y`` has one row per sensitivity of ``ratios`` (multiples of beta_c),
+    one column per seed: disorder at beta_c/2, order at 2 beta_c, and the
+    middle of [1/n, 1] crossed within :data:`FACTOR` of beta_c.
+    """
     disordered, ordered = 1.0 / n, 1.0
     quarter = (ordered - disordered) / 4
     middle = (ordered + disordered) / 2
     low, high = y[ratios.index(LOW)], y[ratios.index(HIGH)]
     where = np.array([crossing(ratios, y[:, seed], middle) for seed in range(y.shape[1])])
     checks = (
-        (f"{n} sellers, beta = beta_c/2: disorder", f"y < {disordered + quarter:.3f}",
+        (f"{n} {noun}, beta = beta_c/2: disorder", f"y < {disordered + quarter:.3f}",
          low < disordered + quarter, mean_interval(low)),
-        (f"{n} sellers, beta = 2 beta_c: order", f"y > {ordered - quarter:.3f}",
+        (f"{n} {noun}, beta = 2 beta_c: order", f"y > {ordered - quarter:.3f}",
          high > ordered - quarter, mean_interval(high)),
-        (f"{n} sellers: y crosses {middle:.3f} near beta_c",
+        (f"{n} {noun}: y crosses {middle:.3f} near beta_c",
          f"beta/beta_c in [{1 / FACTOR:.2f}, {FACTOR:.2f}]",
          (where >= 1 / FACTOR) & (where <= FACTOR), mean_interval(where)),
     )

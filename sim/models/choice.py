@@ -12,6 +12,10 @@ the sensitivity: ``beta = 0`` makes every seller equally likely, a large
 ``beta`` makes the buyer loyal to the seller it prefers. A constant payoff
 ``pi`` makes the preference converge to ``pi / gamma``.
 
+``decayed_preference`` is the same memory over any number of periods without
+payoff, ``J (1 - gamma)^periods``: a model in continuous time can store a
+preference with the time it was last updated and decay it when it is read.
+
 Both functions are pure: the lifecycle model and the loyalty reference model
 call the very same ones, so their buyers choose by the same rule. The
 lifecycle model passes one buyer's preferences as a list; the loyalty model
@@ -25,7 +29,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["choice_probabilities", "update_preference"]
+__all__ = ["choice_probabilities", "decayed_preference", "update_preference"]
 
 
 def choice_probabilities(
@@ -96,3 +100,25 @@ def update_preference(
     if preference == -math.inf:
         return preference
     return (1.0 - gamma) * preference + payoff
+
+
+def decayed_preference(preference: float, periods: float, gamma: float) -> float:
+    """The preference after ``periods`` (>= 0, any real number) without payoff.
+
+    ``preference x (1 - gamma) ** periods``: the update rule with payoff 0
+    applied ``periods`` times, and its continuous extension in between.
+
+    >>> decayed_preference(10.0, 2, gamma=0.5)
+    2.5
+    >>> decayed_preference(10.0, 0.5, gamma=0.75)
+    5.0
+    >>> decayed_preference(3.0, 0.0, gamma=1.0)
+    3.0
+    """
+    if not 0 < gamma <= 1:
+        raise ValueError(f"gamma must be in (0, 1], got {gamma}")
+    if periods < 0:
+        raise ValueError(f"periods must be >= 0, got {periods}")
+    if periods == 0 or preference == -math.inf:
+        return preference
+    return preference * (1.0 - gamma) ** periods

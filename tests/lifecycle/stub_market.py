@@ -105,6 +105,9 @@ class StubMarket:
         self.attention_by_stage = (attention.pre, attention.early, attention.development,
                                    attention.long_term, attention.final)
         self.review_by_stage = (math.inf, 8.0, 13.0, 52.0, 156.0)
+        choice = config.relationship.choice
+        self.choice_beta, self.choice_gamma = choice.beta, choice.gamma
+        self.choice_reinforced = choice.reinforced
         self.decision_draws = self.episode_draws = FixedDraws(draw)
         self.log = EventLog(False)
         self.cumulative_value = self.cumulative_revenue = 0.0

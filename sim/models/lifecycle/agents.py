@@ -152,13 +152,16 @@ class Buyer:
     ``order_rate`` is in orders per week, ``order_value`` in money per order.
     ``pairs`` are its relationships in any stage before ended; ``aware`` the
     suppliers it has heard of (most recent last); ``rejected`` those it
-    recently ended with.
+    recently ended with; ``preferences`` its preference (the choice rule's J)
+    for each supplier it remembers, with the week of its last update
+    (``preferences.py``).
     """
 
     __slots__ = (
         "active", "alternative_value", "aware", "breadth", "buying_centre", "culture",
         "expectation", "index", "location", "name", "order_rate", "order_value",
-        "outside_preference", "pairs", "rejected", "requirements", "search_threshold",
+        "outside_preference", "pairs", "preferences", "rejected", "requirements",
+        "search_threshold",
         "searching", "technology",
         "tolerance", "trial_period",
     )
@@ -186,6 +189,7 @@ class Buyer:
         self.pairs: list[Pair] = []
         self.aware: list[Supplier] = []
         self.rejected: list[Supplier] = []
+        self.preferences: dict[Supplier, tuple[float, float]] = {}
         self.searching = True
 
 
@@ -201,8 +205,8 @@ class Pair:
     ``attention_received`` is in attention units x weeks. Distances in
     [0, 1]. ``offering`` is where the supplier's offering to this buyer
     sits; fit compares it with the buyer's current requirements.
-    ``preference`` is the buyer's smoothed realised value of the supplier
-    (the choice rule's J). Money in the ledger is
+    The buyer's preference for the supplier (the choice rule's J) is kept
+    on the buyer (``Buyer.preferences``). Money in the ledger is
     undiscounted except ``npv``, the supplier's continuously discounted net
     value of the account. ``projects`` maps a side (``True`` for the supplier)
     to the week its running adaptation project is delivered.
@@ -251,7 +255,6 @@ class Pair:
         "npv",
         "npv_forecast",
         "offering",
-        "preference",
         "prior_strength",
         "projects",
         "revenue",
@@ -302,7 +305,6 @@ class Pair:
         self.switching_cost = 0.0
         self.share = 0.0
         self.cap = 0.0
-        self.preference = 0.0
         self.attention_since = now
         self.attention_received = 0.0
         self.goodwill = self.history = 0.0

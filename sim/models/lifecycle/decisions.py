@@ -8,6 +8,11 @@ Suggested functional forms chosen here:
   it when satisfaction is ``dissatisfaction_margin`` below the threshold
   (dissatisfaction), and otherwise searches: marketing contacts now persuade
   it (C2, C11).
+- A competitor's offer (``competitor_wins``) wins when its prospect value
+  beats the incumbent's holding value and is the best the buyer could turn
+  to; with ``choice.reinforced`` it wins with the logit's chance
+  (``switch_chance``) between the incumbent's preference plus the switching
+  penalty and inertia (as a preference term) and the competitor's.
 - Competitor endings name who took the business: a rival the buyer could
   buy from (it starts evaluating it at once) or the spot market (C6).
 - Supplier forecasts (C16): pursue a prospect at volume share
@@ -40,6 +45,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from sim.models.choice import choice_probabilities
 from sim.models.lifecycle import formulas
 from sim.models.lifecycle.agents import DEVELOPMENT, LONG_TERM, Pair, Supplier
 from sim.models.lifecycle.economics import annual_hazard, forecast_npv
@@ -54,10 +60,12 @@ from sim.models.lifecycle.judgement import (
     known_rivals,
     prospect_value,
     success_probability,
+    switching_penalty,
     too_far_apart,
     update_commitment,
     value_of_success,
 )
+from sim.models.lifecycle.preferences import preference
 from sim.models.lifecycle.vocabulary import EndCause, EndReason, EntryCause, EventKind
 from sim.units import WEEKS_PER_YEAR
 
@@ -93,19 +101,40 @@ def competitor_wins(market: LifecycleMarket, pair: Pair, competitor: Supplier) -
     buyer = pair.buyer
     if competitor not in known_rivals(market, buyer):
         return False
-    offer = prospect_value(market, buyer, competitor)
-    incumbent = holding_value(market, pair)
-    won = offer > incumbent and offer >= best_alternative(market, buyer)
+    if market.rel.choice.reinforced:
+        margin = switch_chance(market, pair, competitor)
+        won = market.decision_draws.uniform() < margin
+    else:
+        offer = prospect_value(market, buyer, competitor)
+        margin = offer - holding_value(market, pair)
+        won = margin > 0.0 and offer >= best_alternative(market, buyer)
     if won:
         won = _evaluated(market, pair, competitor)
     if market.log.enabled:
         market.relationships.record(
             pair, EventKind.APPROACH, "switched" if won else "kept",
-            detail=competitor.name, forecast=offer - incumbent,
+            detail=competitor.name, forecast=margin,
         )
     if won:
         market.relationships.end(pair, EndReason.COMPETITOR, rival=competitor, search=False)
     return won
+
+
+def switch_chance(market: LifecycleMarket, pair: Pair, competitor: Supplier) -> float:
+    """Reinforced choice: the chance that the buyer takes ``competitor``'s offer (C6, C9).
+
+    The logit with the market's beta between the incumbent's preference plus
+    the switching penalty and inertia, as a preference term ``(penalty +
+    inertia) / gamma`` (what a lasting advantage of that value per order adds
+    to a preference, like the outside option's ``alternative_value /
+    gamma``), and the competitor's preference.
+    """
+    buyer = pair.buyer
+    penalty = switching_penalty(market, pair) + market.rel.switching.inertia
+    incumbent = preference(market, buyer, pair.supplier) + penalty / market.rel.choice.gamma
+    chances = choice_probabilities(
+        [incumbent, preference(market, buyer, competitor)], market.rel.choice.beta)
+    return chances[1]
 
 
 def switch(

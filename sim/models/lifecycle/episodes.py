@@ -9,7 +9,8 @@ Suggested functional forms chosen here:
   outcome updates the Beta belief (a += 1 or b += 1), a good order adds one
   to the shared history behind goodwill, and the order updates satisfaction
   ``s <- s + m (clip(0.5 + delivered - expectation) - s)`` and the buyer's
-  preference (the shared choice rule's update, ``sim.models.choice``).
+  preference for the supplier (``preferences.reinforce``, the shared choice
+  rule's update).
 - A failed order turns into a conflict unless the supplier's problem solving
   prevents it (probability ``0.8 problem_solving (1 - friction)``); a
   conflict is resolved with probability
@@ -51,7 +52,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.models.choice import update_preference
 from sim.models.lifecycle import formulas
 from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, STAGE_NAMES, Buyer, Pair
 from sim.models.lifecycle.economics import (
@@ -61,6 +61,7 @@ from sim.models.lifecycle.economics import (
     book_order,
 )
 from sim.models.lifecycle.judgement import update_commitment, value_of_success, working_friction
+from sim.models.lifecycle.preferences import reinforce
 from sim.models.lifecycle.vocabulary import EventKind, Message
 from sim.units import WEEKS_PER_YEAR
 
@@ -159,8 +160,7 @@ def _feel(market: LifecycleMarket, pair: Pair, delivered: float) -> None:
     felt = 0.5 + delivered - pair.buyer.expectation
     felt = 0.0 if felt < 0.0 else 1.0 if felt > 1.0 else felt
     pair.satisfaction = satisfaction + market.satisfaction_memory * (felt - satisfaction)
-    pair.preference = update_preference(  # type: ignore[assignment]  # float in, float out
-        pair.preference, delivered, market.choice_gamma)
+    reinforce(market, pair.buyer, pair.supplier, delivered)
 
 
 def _record_order(

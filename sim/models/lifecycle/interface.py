@@ -48,6 +48,7 @@ class LifecycleMarket(Protocol):
     satisfaction_memory: float
     choice_gamma: float
     choice_beta: float
+    choice_reinforced: bool  # every known supplier's preference decays; searches, switches by logit
     trial_share: float
     goodwill_history: float
     care_step: float

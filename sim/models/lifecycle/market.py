@@ -109,6 +109,7 @@ class Market:
         self.satisfaction_memory = rel.satisfaction.memory
         self.choice_gamma = rel.choice.gamma
         self.choice_beta = rel.choice.beta
+        self.choice_reinforced = rel.choice.reinforced
         self.trial_share = rel.trial.share
         self.goodwill_history = rel.trust.goodwill_history
         self.care_step = rel.trust.care_step

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from sim.models.lifecycle import preferences
 from sim.models.lifecycle.agents import EARLY, PRE, STAGE_NAMES, Buyer, Pair, Supplier
 from sim.models.lifecycle.economics import accrue_attention, book_cost
 from sim.models.lifecycle.judgement import prospect_value, update_commitment
@@ -60,7 +61,7 @@ class Relationships:
         pair = Pair(buyer, supplier, market.env.now)
         reputation = min(0.98, max(0.02, supplier.reputation))
         pair.set_prior(reputation, trust.prior_strength, trust.goodwill_weight)
-        pair.preference = prospect_value(market, buyer, supplier) / market.rel.choice.gamma
+        preferences.begin(market, pair, prospect_value(market, buyer, supplier))
         buyer.pairs.append(pair)
         if supplier in buyer.aware:
             buyer.aware.remove(supplier)
@@ -141,6 +142,7 @@ class Relationships:
         elif reason == EndReason.OUTSIDE_OPTION:
             pair.lost_to = OUTSIDE
         buyer.pairs.remove(pair)
+        preferences.forget(buyer, supplier)
         del supplier.accounts[pair]
         del self.active[pair]
         self.stage_counts[pair.stage] -= 1

@@ -18,9 +18,14 @@ Suggested functional forms chosen here:
   same rule as everyone else (C12).
 - Volume shares: trial orders take a fixed small share in early; the rest of
   the demand is split by the shared logit choice rule over the developed
-  relationships' preferences and an outside option worth the buyer's
-  alternative value, a developing relationship capped by development's
-  volume ceiling (``stages.development_ceiling``, C7).
+  relationships' preferences (``preferences.py``) and an outside option worth
+  the buyer's alternative value, a developing relationship capped by
+  development's volume ceiling (``stages.development_ceiling``, C7). The
+  shares are set again after every order with a developed relationship,
+  from the preferences then.
+- Searches: the best known prospect, when it beats the outside options; with
+  ``choice.reinforced`` a draw from the same logit over the known suppliers'
+  preferences and the outside option's.
 
 Sourcing listens to the bookkeeping: when a relationship ends, the buyer's
 demand is split again and, short of suppliers, it may search at once.
@@ -31,6 +36,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.models.choice import choice_probabilities
+from sim.models.lifecycle import preferences
 from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, Buyer, Pair, Supplier
 from sim.models.lifecycle.judgement import (
     holding_value,
@@ -88,7 +94,7 @@ class Sourcing:
             aware.remove(supplier)
         aware.append(supplier)
         if len(aware) > market.config.market.awareness_limit:
-            del aware[0]
+            preferences.forget(buyer, aware.pop(0))
         if supplier in buyer.rejected:
             return True
         if market.marketing_draws.uniform() >= self.persuasion(supplier, buyer):
@@ -114,7 +120,13 @@ class Sourcing:
         return persuasion * offer_appeal(market, buyer, supplier)
 
     def search(self, buyer: Buyer) -> None:
-        """The buyer looks for a supplier among those it knows of (C2, C6)."""
+        """The buyer looks for a supplier among those it knows of (C2, C6).
+
+        Reinforced (``choice.reinforced``), it picks one of the known
+        suppliers it could buy from, or the outside option, by the logit over
+        its preferences (``preferences.choose``); otherwise it takes the best
+        prospect when it beats the outside options.
+        """
         buyer.searching = True
         if len(buyer.pairs) >= buyer.breadth:
             return
@@ -122,9 +134,14 @@ class Sourcing:
         if not known:
             return
         market = self.market
-        best = max(known, key=lambda s: prospect_value(market, buyer, s))
-        if prospect_value(market, buyer, best) >= buyer.alternative_value:
-            market.relationships.start(buyer, best, EntryCause.SEARCH)
+        if market.choice_reinforced:
+            chosen = preferences.choose(market, buyer, known)
+        else:
+            chosen = max(known, key=lambda s: prospect_value(market, buyer, s))
+            if prospect_value(market, buyer, chosen) < buyer.alternative_value:
+                chosen = None
+        if chosen is not None:
+            market.relationships.start(buyer, chosen, EntryCause.SEARCH)
 
     def update_searching(self, buyer: Buyer) -> None:
         """A buyer searches while it lacks suppliers or one of them disappoints it."""
@@ -168,9 +185,10 @@ class Sourcing:
         rest = 1.0 - trial * scale
         total = trial * scale
         if developed:
-            preferences = [pair.preference for pair in developed]
-            preferences.append(buyer.outside_preference)
-            chances = choice_probabilities(preferences, self.market.choice_beta)
+            market = self.market
+            values = [preferences.preference(market, buyer, pair.supplier) for pair in developed]
+            values.append(buyer.outside_preference)
+            chances = choice_probabilities(values, market.choice_beta)
             trial_share = self.market.trial_share
             for pair, chance in zip(developed, chances, strict=False):
                 if pair.stage == DEVELOPMENT:

@@ -208,13 +208,27 @@ class Switching(_Section):
 
 
 class Choice(_Section):
-    """The buyer's volume shares among its suppliers: a reinforced-preference logit."""
+    """The buyer's choice among suppliers: a reinforced-preference logit.
+
+    ``reinforced`` turns on Weisbuch, Kirman & Herreiner's rule throughout
+    (``lifecycle.preferences``): every supplier a buyer knows has a
+    preference that decays per order interval, and searches and competitors'
+    offers are decided by the logit, as volume shares are.
+    """
 
     beta: float = Field(
         1.0, ge=0, le=100, description="sensitivity of the buyer's choice to preference (logit)"
     )
     gamma: float = Field(
-        0.2, gt=0, le=1, description="memory decay of preferences per order with the supplier"
+        0.2, gt=0, le=1,
+        description="memory decay of preferences per order with the supplier (when reinforced: "
+        "per order interval of the buyer, for every supplier it knows)",
+    )
+    reinforced: bool = Field(
+        False,
+        description="every known supplier's preference decays per order interval and searches "
+        "and switches choose by the logit too (false: a relationship's preference moves only "
+        "with its own orders; searches and switches compare values)",
     )
 
 
