@@ -20,7 +20,9 @@ import pandas as pd
 if TYPE_CHECKING:
     import simpy
 
-__all__ = ["EventLog", "Streams", "replication_seed", "run_until"]
+_NORMAL = 1  # SimPy's priority of an ordinary event (``simpy.core.NORMAL``)
+
+__all__ = ["EventLog", "Streams", "call_at", "replication_seed", "run_until"]
 
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
@@ -54,6 +56,22 @@ def run_until(env: simpy.Environment, until: float) -> None:
             failure = event._value
             raise type(failure)(*failure.args) from failure
     env._now = until
+
+
+def call_at(env: simpy.Environment, time: float, callback) -> None:
+    """Call ``callback(event)`` at week ``time`` exactly, as a timeout's event would be.
+
+    ``env.timeout(time - env.now)`` would fire at ``now + (time - now)``,
+    which rounding can move off ``time``; this schedules the event at ``time``
+    itself, after the events already due then (SimPy's normal priority, in
+    the order of scheduling).
+    """
+    if time < env.now:
+        raise ValueError(f"time ({time}) is before the current time ({env.now})")
+    event = env.event()
+    event._ok, event._value = True, None
+    event.callbacks.append(callback)  # type: ignore[union-attr]
+    heapq.heappush(env._queue, (time, _NORMAL, next(env._eid), event))  # type: ignore[attr-defined]
 
 
 class Streams:

@@ -10,9 +10,9 @@ The unit tests check the order book's processes directly against their
 distributions (Poisson counts per relationship at ``order_rate x share``,
 Poisson outside counts, nothing after a buyer leaves, no event without a
 share). The market tests compare the yearly spends and every relationship
-outcome of whole replications: no figure's mean paired difference may differ
-from zero (Student's t over the replications, family-wise level 1% for a
-market's figures). They run on the baseline and on two
+outcome of whole replications (``paired_runs.py``): no figure's mean paired
+difference may differ from zero (Student's t over the replications,
+family-wise level 1% for a market's figures). They run on the baseline and on two
 other markets: single-sourcing with frequent buyer exits, and multi-sourcing
 with competitor entry, other sizes, horizons and sample periods.
 """
@@ -20,26 +20,20 @@ with competitor entry, other sizes, horizons and sample periods.
 from __future__ import annotations
 
 import math
-from functools import cache
 from types import SimpleNamespace
 
 import numpy as np
+import paired_runs
 import pytest
 import simpy
-from scipy import stats
 
-from sim.engine import replication_seed
 from sim.models.lifecycle import orders as orders_module
-from sim.models.lifecycle.agents import STAGE_NAMES, Buyer, Draws
+from sim.models.lifecycle.agents import Buyer, Draws
 from sim.models.lifecycle.episodes import order_episode
 from sim.models.lifecycle.market import Market
 from sim.models.lifecycle.orders import OrderBook
-from sim.models.lifecycle.vocabulary import EndReason
-from sim.scenario import load_scenario
 
-WEEKS = 52.0
 Z = 4.0  # standard deviations allowed for a count against its known distribution
-LEVEL = 0.01  # family-wise level of a market's thirty-odd paired comparisons (Bonferroni)
 
 
 class OrderByOrder:
@@ -194,59 +188,10 @@ MULTI = ("horizon=3 years", "sample_every=52w", "lifecycle.market.buyers.count=2
          "lifecycle.entry.rate=2")
 
 
-@cache
-def replication_figures(market_class, overrides: tuple[str, ...], replication: int
-                        ) -> dict[str, float]:
-    """The yearly spends and the relationship outcomes of one replication (cached: the
-    order-by-order runs serve several tests)."""
-    scenario = load_scenario("baseline", overrides=list(overrides))
-    market = market_class(scenario, replication_seed(scenario.seed, replication))
-    sampler, spends = market.sampler, {}
-    take = sampler.take
-
-    def recorded(time):
-        take(time)
-        spends[time] = (market.spend_incumbents + market.spend_entrants, market.spend_outside)
-
-    sampler.take = recorded
-    market.run()
-    figures = {}
-    for year in range(1, int(market.horizon // WEEKS) + 1):
-        now, before = spends[year * WEEKS], spends[(year - 1) * WEEKS]
-        figures[f"supplier_spend_y{year}"] = now[0] - before[0]
-        figures[f"outside_spend_y{year}"] = now[1] - before[1]
-    figures["share_outside"] = float(market.sampler.frame()["share_outside"].mean())
-    pairs = market.relationships.records.frame()
-    figures["pairs_begun"] = float(len(pairs))
-    for stage in STAGE_NAMES:
-        figures[f"furthest_{stage}"] = float((pairs["furthest_stage"] == stage).mean())
-    for reason in (*EndReason, ""):
-        figures[f"ended_{reason or 'censored'}"] = float((pairs["end_reason"] == reason).sum())
-    ended = pairs[~pairs["censored"]]
-    figures["duration_ended"] = float((ended["end"] - ended["start"]).mean())
-    figures["duration_all"] = float((pairs["end"] - pairs["start"]).mean())
-    figures["orders_with_suppliers"] = float(pairs["episodes"].sum())
-    return figures
-
-
 def differing(overrides: tuple[str, ...], replications: int, market_class=Market
               ) -> dict[str, float]:
-    """The figures whose mean paired difference from order by order is significant
-    (Student's t over the replications, two-sided, Bonferroni to ``LEVEL`` over the
-    figures that vary), each with its t statistic."""
-    runs = [(replication_figures(market_class, overrides, r),
-             replication_figures(OrderByOrderMarket, overrides, r))
-            for r in range(replications)]
-    varying = [name for name in runs[0][0]
-               if len({run[name] for pair in runs for run in pair}) > 1]
-    critical = stats.t.ppf(1.0 - LEVEL / 2.0 / len(varying), replications - 1)
-    out = {}
-    for name in varying:
-        d = np.array([new[name] - old[name] for new, old in runs])
-        se = d.std(ddof=1) / math.sqrt(replications)
-        if (se == 0.0 and d.mean() != 0.0) or (se > 0.0 and abs(d.mean()) > critical * se):
-            out[name] = d.mean() / se if se > 0.0 else math.inf
-    return out
+    """The figures whose mean paired difference from order by order is significant."""
+    return paired_runs.differing(overrides, replications, market_class, OrderByOrderMarket)
 
 
 class HalfRate(OrderBook):
@@ -268,7 +213,9 @@ SHORT = ("horizon=3 years",)
 
 def test_the_comparison_finds_a_book_that_places_too_few_orders():
     found = differing(SHORT, 8, HalfRateMarket)
-    assert {"orders_with_suppliers", "supplier_spend_y1", "duration_all"} <= set(found)
+    # what a book at half the rate changes first; the knock-on effects (durations,
+    # how far pairs get) vary with the seeds' streams
+    assert {"orders_with_suppliers", "supplier_spend_y1", "share_outside"} <= set(found)
 
 
 @pytest.mark.parametrize("overrides", [SHORT, SINGLE, MULTI], ids=["baseline", "single", "multi"])

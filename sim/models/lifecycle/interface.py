@@ -4,7 +4,9 @@ They receive a ``LifecycleMarket``: the replication's clock, parameters,
 random draws and agents, and its three working parts, ``relationships`` (the
 bookkeeping: start, stage entry, end, messages, records), ``sourcing``
 (contacts, searches, volume shares) and ``orders`` (the buyers' orders by
-those shares). ``Market`` (``market.py``) is the one
+those shares), and its clocks, ``buyer_clocks`` (every buyer's requirement
+shifts, key-person departures and exit) and ``reviews`` (the relationships'
+reviews). ``Market`` (``market.py``) is the one
 implementation; a test may pass any object with these members.
 """
 
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
     from sim.engine import EventLog, Streams
     from sim.models.lifecycle.agents import Buyer, Draws, Supplier
+    from sim.models.lifecycle.clocks import BuyerClocks, Reviews
     from sim.models.lifecycle.config import Economics, LifecycleConfig, Policy, Relationship
     from sim.models.lifecycle.orders import OrderBook
     from sim.models.lifecycle.relationships import Relationships
@@ -88,9 +91,9 @@ class LifecycleMarket(Protocol):
     relationships: Relationships
     sourcing: Sourcing
     orders: OrderBook
+    buyer_clocks: BuyerClocks
+    reviews: Reviews
 
     # the processes a joining agent starts (SimPy generators)
-    def buyer_requirements(self, buyer: Buyer) -> Generator: ...
-    def buying_centre(self, buyer: Buyer) -> Generator: ...
     def supplier_marketing(self, supplier: Supplier) -> Generator: ...
     def competitor_entry(self) -> Generator: ...

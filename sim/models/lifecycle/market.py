@@ -1,11 +1,13 @@
 """The market: one replication's agents, parameters and processes.
 
 One ``Market`` is one replication. Its SimPy processes are the ones of the
-model: each supplier's marketing contacts, each buyer's requirement
-shifts, buying-centre turnover and exit, competitor entry, and one lifecycle
-process per relationship (``stages.py``). A relationship exists only once a
-buyer and a supplier have met and the buyer is motivated to evaluate it;
-nothing iterates over all buyer-supplier combinations.
+model: each supplier's marketing contacts, the buyers' requirement shifts,
+buying-centre turnover and exits (each kind one merged Poisson process for
+all buyers, ``clocks.py``), competitor entry, and one lifecycle process per
+relationship (``stages.py``), whose reviews ``clocks.Reviews`` queues by
+stage. A relationship exists only once a buyer and a supplier have met and
+the buyer is motivated to evaluate it; nothing iterates over all
+buyer-supplier combinations.
 
 The market has three working parts: ``relationships`` keeps the books of every
 relationship (``relationships.py``), ``sourcing`` decides how buyers find
@@ -25,9 +27,9 @@ import simpy
 from sim.engine import EventLog, Streams, run_until
 from sim.models.lifecycle import population
 from sim.models.lifecycle.agents import Buyer, Draws, Supplier
+from sim.models.lifecycle.clocks import BuyerClocks, Reviews
 from sim.models.lifecycle.decisions import marketing_rate
 from sim.models.lifecycle.economics import WEEKS_PER_YEAR
-from sim.models.lifecycle.episodes import key_person_leaves, requirement_shift
 from sim.models.lifecycle.judgement import prospect_forecast
 from sim.models.lifecycle.orders import OrderBook
 from sim.models.lifecycle.outputs import EVENT_COLUMNS, Sampler
@@ -40,6 +42,10 @@ class Market:
 
     #: keeps the buyers' orders (``orders.py``); a test can put another in its place
     _order_book = OrderBook
+    #: runs the buyers' constant-rate clocks (``clocks.py``); likewise replaceable
+    _buyer_clocks = BuyerClocks
+    #: queues the relationships' reviews (``clocks.py``); likewise replaceable
+    _reviews = Reviews
 
     def __init__(self, scenario, seed: np.random.SeedSequence, events: bool = False):
         config = scenario.lifecycle
@@ -82,6 +88,8 @@ class Market:
         self.relationships = Relationships(self)
         self.sourcing = Sourcing(self)
         self.orders = self._order_book(self)
+        self.buyer_clocks = self._buyer_clocks(self)
+        self.reviews = self._reviews(self)
         population.populate(self)
         self.sampler = Sampler(self, float(scenario.sample_every))
 
@@ -150,30 +158,6 @@ class Market:
             if self.env.now >= review:
                 supplier.marketing_rate = marketing_rate(self, supplier, own, contacts, found)
                 contacts, found, review = 0, 0.0, review + WEEKS_PER_YEAR
-
-    def buyer_requirements(self, buyer: Buyer):
-        """Requirement shifts at Poisson times (new needs appear)."""
-        rate = self.config.market.buyers.requirement_shift_rate / WEEKS_PER_YEAR
-        if rate <= 0.0:
-            return
-        draws = self.requirement_draws
-        while True:
-            yield self.env.timeout(draws.exponential(1.0 / rate))
-            if not buyer.active:
-                return
-            requirement_shift(self, buyer)
-
-    def buying_centre(self, buyer: Buyer):
-        """Key persons leave the buying centre at Poisson times."""
-        rate = buyer.buying_centre * self.config.market.buyers.turnover_rate / WEEKS_PER_YEAR
-        if rate <= 0.0:
-            return
-        draws = self.turnover_draws
-        while True:
-            yield self.env.timeout(draws.exponential(1.0 / rate))
-            if not buyer.active:
-                return
-            key_person_leaves(self, buyer)
 
     def competitor_entry(self):
         """Competitors enter at random times (Poisson at ``entry.rate`` per year)."""

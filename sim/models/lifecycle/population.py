@@ -13,7 +13,9 @@ Suggested functional forms chosen here:
 - An entrant tailors its offering to each prospect's current requirements
   (within ``technology_noise``): it arrives with a newer offering than
   incumbents who stopped following their customers (C12).
-- Exits are Poisson: each buyer and supplier draws its exit time once.
+- Exits are Poisson: each supplier draws its exit time once; the buyers'
+  exits are one merged Poisson process over the buyers' slots
+  (``clocks.BuyerClocks``), each slot exiting at ``exit_rate``.
 - A buyer's patience with a trial (its trial period) is drawn from
   ``relationship.trial.period`` on a stream of its own, so it leaves the other
   draws of the market as they are.
@@ -154,6 +156,7 @@ def populate(market: LifecycleMarket) -> None:
             if supplier not in buyer.aware:
                 buyer.aware.append(supplier)
         _join_buyer(market, buyer, slot)
+    market.buyer_clocks.start()
     for week in config.entry.times:
         if week < market.horizon:
             market.env.timeout(week).callbacks.append(lambda _event: _enter_quietly(market))
@@ -166,15 +169,8 @@ def _enter_quietly(market: LifecycleMarket) -> None:
 
 
 def _join_buyer(market: LifecycleMarket, buyer: Buyer, slot: int) -> None:
-    env = market.env
     market.orders.join(buyer)
-    env.process(market.buyer_requirements(buyer))
-    env.process(market.buying_centre(buyer))
-    rate = market.config.market.buyers.exit_rate
-    if rate > 0.0:
-        wait = market.population_draws.exponential(WEEKS_PER_YEAR / rate)
-        if env.now + wait < market.horizon:
-            env.timeout(wait).callbacks.append(lambda _e: buyer_leaves(market, buyer, slot))
+    market.buyer_clocks.join(buyer, slot)
     market.sourcing.search(buyer)
 
 
@@ -211,6 +207,7 @@ def buyer_leaves(market: LifecycleMarket, buyer: Buyer, slot: int) -> None:
     """A buyer leaves the market; its relationships end; a new buyer takes its place."""
     buyer.active = False
     market.orders.leave(buyer)
+    market.buyer_clocks.leave(buyer, slot)
     for pair in list(buyer.pairs):
         market.relationships.end(pair, EndReason.BUYER_EXIT)
     (newcomer,) = draw_buyers(market, [None])

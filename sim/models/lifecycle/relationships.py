@@ -179,15 +179,9 @@ class Relationships:
             wakeup.succeed()
 
     def schedule_review(self, pair: Pair) -> None:
-        """The buyer's next review of this relationship, at its stage's interval."""
-        token = pair.review_token
-        wait = self.market.review_by_stage[pair.stage]
-
-        def review(_event, pair=pair, token=token):
-            if pair.review_token == token and not pair.ended:
-                self.post(pair, (Message.REVIEW,))
-
-        self.market.env.timeout(wait).callbacks.append(review)
+        """The buyer's next review of this relationship, at its stage's interval
+        (queued by ``market.reviews``, ``clocks.py``)."""
+        self.market.reviews.schedule(pair)
 
     def record(self, pair: Pair, kind: EventKind, cause: str, **values) -> None:
         """Record one event of a relationship (only when events are recorded)."""
