@@ -113,7 +113,7 @@ SMALL_MARKET = ["horizon=6 years", "lifecycle.market.buyers.count=150"]
 def test_neglecting_long_term_customers_costs_satisfaction_and_customers():
     # C11: less attention in long-term relationships, so requirement shifts go unnoticed,
     # satisfaction falls and competitors win the accounts
-    runs = [sim.run(sim.load_scenario(name, SMALL_MARKET), 6, 2024, workers=2)
+    runs = [sim.run(sim.load_scenario(name, SMALL_MARKET), 12, 2024, workers=2)
             for name in ("baseline", "neglect")]
     table = comparing.compare(runs).differences.set_index("metric")
     satisfaction = table.loc["satisfaction_long_term"]

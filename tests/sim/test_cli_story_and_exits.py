@@ -48,7 +48,8 @@ def test_the_story_of_a_named_pair_starts_with_its_evaluation_and_ends_with_its_
     assert lines[0] == f"baseline: {buyer} and {supplier} (seed 11, replication 0)"
     assert re.match(rf"week [\d.]+: {buyer} starts to evaluate {supplier} ", lines[1])
     episodes = int(tiny_pairs.iloc[-1]["episodes"])
-    assert lines[-1].startswith(f"in all: {episodes} orders, revenue ")
+    orders = f"{episodes} order{'' if episodes == 1 else 's'}"
+    assert lines[-1].startswith(f"in all: {orders}, revenue ")
     times = [float(m.group(1)) for line in lines[1:] if (m := re.match(r"weeks? ([\d.]+)", line))]
     assert times == sorted(times)
 
