@@ -114,7 +114,7 @@ class Supplier:
         "accounts", "active", "attention_demand", "capacity", "conflict_resolution",
         "culture", "customer_knowledge", "entrant", "entry_time", "index", "location",
         "margin", "marketing_rate", "name", "negotiation", "offer_pull", "price", "problem_solving",
-        "prospects", "quality", "reputation", "tailoring", "technology",
+        "prospects", "quality", "reputation", "size_signals", "tailoring", "technology",
     )
 
     # drawn when the supplier joins the market (population.py)
@@ -144,6 +144,8 @@ class Supplier:
         self.offer_pull = 0.0
         # Its judgement of each buyer it has looked at: worth pursuing or not (C1, C16).
         self.prospects: dict[Buyer, bool] = {}
+        # What it was told of each buyer's size, over the true size (C1, economics.size_signal).
+        self.size_signals: dict[Buyer, float] = {}
 
 
 class Buyer:
@@ -212,7 +214,9 @@ class Pair:
     to the week its running adaptation project is delivered.
     ``centre_knowledge`` in [0, 1] is what the supplier knows of the buying
     centre's key persons (C14), brought up to date at ``centre_attention``
-    (the attention received then, attention units x weeks).
+    (the attention received then, attention units x weeks). ``exposure`` is
+    the volume share summed over time up to ``exposure_since`` (weeks): the
+    supplier's orders seen are Poisson over it (``economics.estimated_order_rate``).
     """
 
     __slots__ = (
@@ -238,6 +242,8 @@ class Pair:
         "end",
         "end_reason",
         "episodes",
+        "exposure",
+        "exposure_since",
         "failures",
         "forecast_last",
         "furthest",
@@ -307,6 +313,8 @@ class Pair:
         self.cap = 0.0
         self.attention_since = now
         self.attention_received = 0.0
+        self.exposure = 0.0
+        self.exposure_since = now
         self.goodwill = self.history = 0.0
         self.care = 1.0
         self.centre_knowledge = self.centre_attention = 0.0

@@ -18,6 +18,19 @@ Suggested functional forms chosen here:
   annual ending hazard h read from what it sees (the buyer's satisfaction and
   the mutual commitment): ``h = 0.05 + 0.8 (1 - satisfaction)(1 - commitment)``
   and ``NPV = net * (1 - exp(-(h + delta) H)) / (h + delta)``.
+- What the supplier knows of the buyer's demand (C1): never the true order
+  rate. Before any order it has a size signal, the true rate times
+  ``exp(sigma Z - sigma^2 / 2)`` (Z standard normal, drawn once per buyer
+  and supplier; mean = the true rate; ``sigma = size_noise``). Orders seen
+  update it as a Gamma-Poisson posterior: the signal is a Gamma prior worth
+  ``k`` orders (``forecast_prior_orders``; by default matched to the
+  signal's spread, ``k = 1 / (exp(sigma^2) - 1)``, the Gamma whose
+  coefficient of variation is the signal's), the orders seen ``n`` over the
+  share-weighted exposure ``E`` (weeks x volume share) are Poisson, so the
+  estimate is ``(k + n) / (k / signal + E)``. The order value is the
+  buyer's stated order size (its enquiry says how large an order is, not
+  how often it orders). At ``sigma = 0`` the prior is infinitely strong and
+  the forecast is the buyer's true demand.
 """
 
 from __future__ import annotations
@@ -108,6 +121,68 @@ def accrue_attention(market: LifecycleMarket, pair: Pair, now: float) -> None:
     market.cumulative_value -= value
 
 
+def accrue_exposure(pair: Pair, now: float) -> None:
+    """Add the volume share held since last accrued to the pair's exposure (share x weeks).
+
+    Called before the buyer's shares change (``sourcing.allocate``).
+    """
+    pair.exposure += pair.share * (now - pair.exposure_since)
+    pair.exposure_since = now
+
+
+def prior_orders(economics) -> float:
+    """How many orders the size signal is worth (``forecast_prior_orders``, C1).
+
+    By default the Gamma prior whose coefficient of variation, ``1 / sqrt(k)``,
+    is the signal's, ``sqrt(exp(sigma^2) - 1)``: ``k = 1 / (exp(sigma^2) - 1)``,
+    infinite (perfect information) at ``size_noise`` 0.
+    """
+    if economics.forecast_prior_orders is not None:
+        return economics.forecast_prior_orders
+    sigma = economics.size_noise
+    return math.inf if sigma <= 0.0 else 1.0 / math.expm1(sigma * sigma)
+
+
+def size_signal(market, buyer, supplier) -> float:
+    """The size the supplier was told of the buyer, over its true size (C1).
+
+    ``exp(sigma Z - sigma^2 / 2)``, drawn the first time the supplier
+    considers the buyer, on the market's own ``forecast`` stream, and kept;
+    1 at ``size_noise`` 0 (no draw).
+    """
+    sigma = market.economics.size_noise
+    if sigma <= 0.0:
+        return 1.0
+    signals = supplier.size_signals
+    signal = signals.get(buyer)
+    if signal is None:
+        signal = signals[buyer] = math.exp(
+            sigma * market.forecast_draws.normal() - 0.5 * sigma * sigma
+        )
+    return signal
+
+
+def estimated_order_rate(
+    market, buyer, supplier, orders: int = 0, exposure: float = 0.0,
+) -> float:
+    """The supplier's estimate of the buyer's order rate (orders per week, C1).
+
+    The posterior mean ``(k + n) / (k / signal + E)`` after ``orders`` (n)
+    seen over ``exposure`` (E, share x weeks); the signal alone before any.
+    """
+    signal = buyer.order_rate * size_signal(market, buyer, supplier)
+    prior = prior_orders(market.economics)
+    if prior == math.inf or signal <= 0.0 or (orders == 0 and exposure <= 0.0):
+        return signal
+    return (prior + orders) / (prior / signal + exposure)
+
+
+def pair_order_rate(market, pair: Pair) -> float:
+    """``estimated_order_rate`` from the orders the pair's supplier has seen up to now."""
+    exposure = pair.exposure + pair.share * (market.env.now - pair.exposure_since)
+    return estimated_order_rate(market, pair.buyer, pair.supplier, pair.episodes, exposure)
+
+
 def annual_hazard(satisfaction: float, commitment: float) -> float:
     """The supplier's estimate of the yearly hazard that the account ends."""
     return 0.05 + 0.8 * (1.0 - satisfaction) * (1.0 - commitment)
@@ -125,22 +200,27 @@ def forecast_npv(
     """
     return forecast_account(
         market, pair.buyer, pair.supplier, pair.social, share, stage, satisfaction,
-        commitment, success, attention_price,
+        commitment, success, attention_price, pair_order_rate(market, pair),
     )
 
 
 def forecast_account(
     market, buyer, supplier, social: float, share: float, stage: int, satisfaction: float,
     commitment: float, success: float, attention_price: float | None = None,
+    order_rate: float | None = None,
 ) -> float:
     """``forecast_npv`` for a buyer and supplier that need not have a relationship yet
     (a prospect, C1): ``social`` is the social distance the supplier expects;
     ``attention_price`` what it counts an attention unit-week at (money; the
-    attention cost when None)."""
+    attention cost when None); ``order_rate`` the buyer's order rate it
+    expects (orders per week; its size signal, ``estimated_order_rate``, when
+    None)."""
     economics = market.economics
     if attention_price is None:
         attention_price = economics.attention_cost
-    orders = buyer.order_rate * WEEKS_PER_YEAR * share
+    if order_rate is None:
+        order_rate = estimated_order_rate(market, buyer, supplier)
+    orders = order_rate * WEEKS_PER_YEAR * share
     revenue = orders * buyer.order_value * supplier.price
     serve = orders * (
         economics.handling_cost * (0.5 + social)

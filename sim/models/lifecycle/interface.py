@@ -68,6 +68,7 @@ class LifecycleMarket(Protocol):
     population_draws: Draws
     entry_draws: Draws
     outside_draws: Draws  # counts of orders placed outside
+    forecast_draws: Draws  # the size signals suppliers are told of buyers
 
     # the agents and the market's running totals (money)
     buyers: list[Buyer]

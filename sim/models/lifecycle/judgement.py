@@ -103,7 +103,8 @@ def prospect_forecast(market: LifecycleMarket, buyer: Buyer, supplier: Supplier)
 
     The same forecast as for a pursued pair (``decisions.pursue_forecast``):
     a share of ``1 / sourcing breadth`` at development's attention, from the
-    distances and fit the supplier can see before any order (money).
+    distances and fit the supplier can see before any order and the size it
+    was told of the buyer (``economics.estimated_order_rate``) (money).
     """
     orders = market.rel.orders
     cultural = distance(buyer.culture, supplier.culture)

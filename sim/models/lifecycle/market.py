@@ -105,6 +105,7 @@ class Market:
         self.population_draws = Draws(streams["population"])
         self.entry_draws = Draws(streams["entry"])
         self.outside_draws = Draws(streams["outside"])
+        self.forecast_draws = Draws(streams["forecast"])
 
     def _flat_parameters(self) -> None:
         """Flat copies of the parameters read on every order (attribute chains cost time)."""

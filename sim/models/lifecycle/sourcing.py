@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from sim.models.choice import choice_probabilities
 from sim.models.lifecycle import preferences
 from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, Buyer, Pair, Supplier
+from sim.models.lifecycle.economics import accrue_exposure
 from sim.models.lifecycle.judgement import (
     holding_value,
     known_rivals,
@@ -173,7 +174,9 @@ class Sourcing:
         """
         trial = 0.0
         developed = []
+        now = self.market.env.now
         for pair in buyer.pairs:
+            accrue_exposure(pair, now)
             stage = pair.stage
             if stage >= DEVELOPMENT:
                 developed.append(pair)

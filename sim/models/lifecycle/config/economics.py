@@ -43,3 +43,13 @@ class Economics(_Section):
     forecast_horizon: PositiveWeeks = Field(
         260, description="horizon of the supplier's NPV forecasts, weeks"
     )
+    size_noise: float = Field(
+        0.0, ge=0, le=5,
+        description="log-normal spread of the size a supplier is told of a buyer before any "
+        "order (mean = true size); 0: it knows the buyer's true demand",
+    )
+    forecast_prior_orders: float | None = Field(
+        None, gt=0, le=1e6,
+        description="orders the size signal is worth against the orders seen (None: matched "
+        "to the signal's spread, 1 / (exp(size_noise^2) - 1), infinite at size_noise 0)",
+    )
