@@ -113,7 +113,25 @@ def main(argv: list[str] | None = None, *, sigint=None) -> None:
     except (typer.Abort, KeyboardInterrupt):
         err.print("interrupted")
         code = 130
+    except Exception as error:
+        if not _interrupted(error):
+            raise
+        err.print("interrupted")
+        code = 130
     sys.exit(code or 0)
+
+
+def _interrupted(error: BaseException) -> bool:
+    """Whether ``error`` was raised because of a Ctrl-C: Python wraps an interrupt that
+    arrives inside some machinery, e.g. a class body's ``__set_name__`` while a library
+    is being imported, in another exception whose cause is the KeyboardInterrupt."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _invoke(command, argv: list[str] | None):

@@ -93,3 +93,32 @@ def test_ctrl_c_while_the_command_starts_prints_one_line_and_exits_130(small_mar
         assert done.returncode == INTERRUPTED, where
         [line] = done.stderr.strip().splitlines() or [""]
         assert line.startswith("interrupted"), where
+
+
+def _raise_wrapped_interrupt(command, argv):
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as interrupt:
+        # what a class body's __set_name__ makes of a Ctrl-C during an import
+        raise RuntimeError("Error calling __set_name__") from interrupt
+
+
+def test_an_interrupt_wrapped_in_another_error_is_still_an_interrupt(monkeypatch, capsys):
+    import sim.cli
+
+    monkeypatch.setattr(sim.cli, "_invoke", _raise_wrapped_interrupt)
+    with pytest.raises(SystemExit) as stop:
+        sim.cli.main(["run"])
+    assert stop.value.code == INTERRUPTED
+    assert capsys.readouterr().err.strip() == "interrupted"
+
+
+def test_an_error_without_an_interrupt_behind_it_is_not_hidden(monkeypatch):
+    import sim.cli
+
+    def fail(command, argv):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sim.cli, "_invoke", fail)
+    with pytest.raises(RuntimeError, match="a bug"):
+        sim.cli.main(["run"])
