@@ -206,7 +206,8 @@ def _effects(current: Ensemble):
             *[ui.tags.td(text, class_="number") for text in (reference, value, difference,
                                                              interval)],
             data_metric=metric, data_reference=f"{effect.reference:.6g}",
-            data_value=f"{effect.value:.6g}", class_="clear" if effect.clear else None))
+            data_value=f"{effect.value:.6g}", data_low=f"{effect.low:.6g}",
+            data_high=f"{effect.high:.6g}", class_="clear" if effect.clear else None))
     note = ui.p("Bold: the interval excludes 0, so the runs tell the two apart. Both runs "
                 "use the same seeds (common random numbers).", class_="text-muted small")
     return ui.div(ui.tags.table(ui.tags.thead(head), ui.tags.tbody(*rows),
