@@ -14,6 +14,7 @@ from sim.models.choice import decayed_preference
 from sim.models.lifecycle import preferences
 from sim.models.lifecycle.decisions import competitor_wins, switch_chance
 from sim.models.lifecycle.market import Market
+from sim.models.lifecycle.outputs import events_frame
 
 
 def reinforced_stub(beta: float = 1.0, gamma: float = 0.2) -> StubMarket:
@@ -181,3 +182,73 @@ def test_a_competitors_offer_wins_half_the_time_between_equal_preferences():
         switched += competitor_wins(market, pair, other)
     assert tried > 500
     assert abs(switched / tried - 0.5) < 4 * math.sqrt(0.25 / tried)
+
+
+# ---------------------------------------------------------------- the outside option, reinforced
+
+
+def test_reinforced_the_outside_option_starts_at_its_steady_state_and_stays_while_all_is_outside():
+    market = reinforced_stub(gamma=0.2)
+    buyer = make_buyer(order_rate=0.5, alternative_value=0.3)
+    buyer.outside_preference = preferences.outside_start(market, buyer)
+    assert buyer.outside_preference == pytest.approx(0.3 / -math.log(0.8), abs=1e-12)
+    at(market, 40.0)
+    assert preferences.outside(market, buyer) == pytest.approx(buyer.outside_preference, abs=1e-12)
+
+
+def test_reinforced_the_outside_preference_follows_the_mean_of_its_orders_after_a_share_change():
+    market = reinforced_stub(gamma=0.2)
+    buyer = make_buyer(order_rate=0.5, alternative_value=0.3)
+    rate = -math.log(0.8)
+    start = buyer.outside_preference = preferences.outside_start(market, buyer)
+    at(market, 2.0)
+    preferences.outside_share(market, buyer, 0.25)  # a supplier now takes three orders in four
+    at(market, 6.0)  # two order intervals later
+    target = 0.25 * 0.3 / rate
+    expected = target + (start - target) * 0.8 ** 2
+    assert preferences.outside(market, buyer) == pytest.approx(expected, abs=1e-12)
+    # the same as an order's rule applied to the mean: dJ/dt = r (s a - lambda J)
+    dt = 1e-6
+    at(market, 6.0 + dt)
+    slope = (preferences.outside(market, buyer) - expected) / dt
+    assert slope == pytest.approx(0.5 * (0.25 * 0.3 - rate * expected), rel=1e-4)
+    preferences.outside_share(market, buyer, 1.0)  # the supplier is lost: back towards a / lambda
+    at(market, 400.0)
+    assert preferences.outside(market, buyer) == pytest.approx(start, rel=1e-9)
+
+
+def test_per_order_the_outside_preference_is_alternative_value_over_gamma_whatever_the_shares():
+    market = StubMarket()
+    buyer = make_buyer(alternative_value=0.3)
+    buyer.outside_preference = preferences.outside_start(market, buyer)
+    assert buyer.outside_preference == pytest.approx(0.3 / market.rel.choice.gamma)
+    preferences.outside_share(market, buyer, 0.1)
+    at(market, 50.0)
+    assert preferences.outside(market, buyer) == buyer.outside_preference
+
+
+def test_reinforced_a_buyer_that_chose_by_search_judges_only_distance_in_pre():
+    scenario = sim.load_scenario("baseline", overrides=[
+        "lifecycle.relationship.choice.reinforced=true", "lifecycle.market.buyers.count=120",
+        "lifecycle.market.suppliers.count=6", "horizon=3 years"])
+    market = sim.models.lifecycle.run_market(scenario, np.random.SeedSequence(4), events=True)
+    events = events_frame(market.log)
+    changes = events[events["kind"] == "stage_change"].sort_values("time", kind="stable")
+    last_start: dict[tuple[str, str], str] = {}
+    causes = []
+    for buyer, supplier, stage, new, cause in zip(
+            changes["buyer"], changes["supplier"], changes["stage"], changes["new_stage"],
+            changes["cause"], strict=True):
+        if new == "pre":
+            last_start[buyer, supplier] = cause
+        elif stage == "pre" and new == "ended" and last_start.get((buyer, supplier)) == "search":
+            causes.append(cause)
+    assert sum(cause == "search" for cause in last_start.values()) > 20
+    assert causes and "better_alternative" not in causes
+    assert "too_far_apart" in causes
+    # the reinforced outside option fell for buyers a supplier serves
+    start = {b: b.alternative_value / -math.log(1 - market.choice_gamma) for b in market.buyers}
+    served = [b for b in market.buyers if b.active and b.outside_share < 0.9
+              and market.env.now - b.outside_since > 26]
+    assert served
+    assert all(preferences.outside(market, b) < start[b] for b in served)

@@ -162,7 +162,8 @@ class Buyer:
     __slots__ = (
         "active", "alternative_value", "aware", "breadth", "buying_centre", "culture",
         "expectation", "index", "location", "name", "order_rate", "order_value",
-        "outside_preference", "pairs", "preferences", "rejected", "requirements",
+        "outside_preference", "outside_share", "outside_since", "pairs", "preferences",
+        "rejected", "requirements",
         "search_threshold",
         "searching", "technology",
         "tolerance", "trial_period",
@@ -181,7 +182,7 @@ class Buyer:
     expectation: float
     alternative_value: float
     buying_centre: int
-    outside_preference: float
+    outside_preference: float  # the outside option's J at ``outside_since`` (preferences.py)
     trial_period: float
 
     def __init__(self, index: int, name: str):
@@ -192,6 +193,8 @@ class Buyer:
         self.aware: list[Supplier] = []
         self.rejected: list[Supplier] = []
         self.preferences: dict[Supplier, tuple[float, float]] = {}
+        self.outside_share = 1.0
+        self.outside_since = 0.0
         self.searching = True
 
 

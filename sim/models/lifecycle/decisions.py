@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 
 from sim.models.choice import choice_probabilities
 from sim.models.lifecycle import formulas
-from sim.models.lifecycle.agents import DEVELOPMENT, LONG_TERM, Pair, Supplier
+from sim.models.lifecycle.agents import DEVELOPMENT, LONG_TERM, Buyer, Pair, Supplier
 from sim.models.lifecycle.economics import annual_hazard, forecast_npv
 from sim.models.lifecycle.episodes import project_scale, start_project
 from sim.models.lifecycle.judgement import (
@@ -157,14 +157,25 @@ def switch(
 def _evaluated(market: LifecycleMarket, pair: Pair, rival: Supplier) -> bool:
     """The buyer starts evaluating ``rival`` to replace the pair's supplier; whether it
     passes the buyer's judgement of distance (C3)."""
-    evaluated = market.relationships.start(
-        pair.buyer, rival, EntryCause.SWITCHED + pair.supplier.name
-    )
+    return evaluate_chosen(
+        market, pair.buyer, rival, EntryCause.SWITCHED + pair.supplier.name) is not None
+
+
+def evaluate_chosen(
+    market: LifecycleMarket, buyer: Buyer, supplier: Supplier, cause: str,
+) -> Pair | None:
+    """The buyer, having chosen ``supplier`` over its alternatives, starts evaluating it.
+
+    Only the judgement of distance (C3) is left to make: a pair too far
+    apart ends at once (None); otherwise its pre stage goes straight to
+    negotiation (``Pair.chosen``).
+    """
+    evaluated = market.relationships.start(buyer, supplier, cause)
     if too_far_apart(market, evaluated):
         market.relationships.end(evaluated, EndReason.DISTANCE, EndCause.TOO_FAR_APART)
-        return False
+        return None
     evaluated.chosen = True
-    return True
+    return evaluated
 
 
 def turn_to_alternative(

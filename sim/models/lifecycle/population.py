@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.models.lifecycle import formulas
+from sim.models.lifecycle import formulas, preferences
 from sim.models.lifecycle.agents import Buyer, Supplier
 from sim.models.lifecycle.economics import WEEKS_PER_YEAR
 from sim.models.lifecycle.vocabulary import EndReason, EventKind
@@ -70,7 +70,6 @@ def draw_buyers(market: LifecycleMarket, specs: list) -> list[Buyer]:
     centre = _draw(profile.buying_centre, count, rng, 1.0, 50.0)
     noise = rng.normal(0.0, 0.05, 2 * count).tolist()
     trial = _draw(market.rel.trial.period, count, market.streams["patience"], 1.0, np.inf)
-    gamma = market.rel.choice.gamma
     buyers = []
     for i, spec in enumerate(specs):
         market.next_buyer += 1
@@ -90,7 +89,8 @@ def draw_buyers(market: LifecycleMarket, specs: list) -> list[Buyer]:
         buyer.expectation = _given(spec, "expectation", expectation[i])
         buyer.alternative_value = _given(spec, "alternative_value", alternative[i])
         buyer.buying_centre = max(1, round(_given(spec, "buying_centre", centre[i])))
-        buyer.outside_preference = buyer.alternative_value / gamma
+        buyer.outside_preference = preferences.outside_start(market, buyer)
+        buyer.outside_since = market.env.now
         buyer.trial_period = trial[i]
         buyers.append(buyer)
     return buyers

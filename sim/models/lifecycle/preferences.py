@@ -3,14 +3,16 @@
 Every choice a buyer makes among suppliers (volume shares, and with
 ``relationship.choice.reinforced`` its searches and the competitors' offers
 it weighs) is the logit of ``sim.models.choice`` over these preferences and
-the outside option's own, ``alternative_value / gamma`` (constant). They are
-kept on the buyer (``Buyer.preferences``: supplier -> (J, week of its last
-update)) in one of two memories:
+the outside option's own (``outside``). They are kept on the buyer
+(``Buyer.preferences``: supplier -> (J, week of its last update)) in one of
+two memories:
 
 - **per order** (``reinforced`` false, the default): a relationship's J starts
   at its prospect value / gamma when the relationship begins and moves only
   with the orders placed with it, ``J <- (1 - gamma) J + delivered value``;
-  it does not decay between them.
+  it does not decay between them. The outside option's is constant,
+  ``alternative_value / gamma``, the fixed point of that rule for a buyer
+  buying only outside.
 - **reinforced** (Weisbuch, Kirman & Herreiner 2000): the buyer keeps a J for
   every supplier it knows (its suppliers and those in its awareness list).
   All decay by ``1 - gamma`` per period, the period being the buyer's mean
@@ -27,6 +29,15 @@ update)) in one of two memories:
 With Poisson orders a supplier that gets the share ``s`` of them, each worth
 ``v``, has ``dJ/dt = r (s v - lambda J)`` with ``lambda = -ln(1 - gamma)``
 (about gamma), so J tends to ``s v / lambda``.
+
+Reinforced, the outside option is remembered like a supplier: its J decays
+at the same rate and grows with the orders the buyer places outside, each
+worth ``alternative_value``. Those orders are not simulated one by one
+(``orders.py`` counts them per sample period), so the outside J follows the
+mean of that process between two changes of the buyer's shares, with ``s``
+the share left outside: ``J(t) = s a / lambda + (J(t0) - s a / lambda)
+exp(-lambda r (t - t0))`` (``outside``). A buyer joins the market at the
+steady state of buying only outside, ``a / lambda``.
 """
 
 from __future__ import annotations
@@ -40,7 +51,8 @@ if TYPE_CHECKING:
     from sim.models.lifecycle.agents import Buyer, Pair, Supplier
     from sim.models.lifecycle.interface import LifecycleMarket
 
-__all__ = ["begin", "choose", "critical_beta", "forget", "memory_rate", "preference", "reinforce"]
+__all__ = ["begin", "choose", "critical_beta", "forget", "memory_rate", "outside",
+           "outside_share", "outside_start", "preference", "reinforce"]
 
 
 def memory_rate(gamma: float) -> float:
@@ -62,6 +74,38 @@ def preference(market: LifecycleMarket, buyer: Buyer, supplier: Supplier) -> flo
         return value
     return decayed_preference(value, buyer.order_rate * (market.env.now - since),
                               market.choice_gamma)
+
+
+def outside_start(market: LifecycleMarket, buyer: Buyer) -> float:
+    """A joining buyer's outside J: the steady state of buying only outside.
+
+    ``alternative_value / gamma`` per order, ``alternative_value / lambda`` reinforced.
+    """
+    gamma = market.rel.choice.gamma
+    if market.rel.choice.reinforced:
+        return 0.0 if gamma >= 1.0 else buyer.alternative_value / memory_rate(gamma)
+    return buyer.alternative_value / gamma
+
+
+def outside(market: LifecycleMarket, buyer: Buyer) -> float:
+    """The buyer's preference for the outside option now (constant unless reinforced)."""
+    if not market.choice_reinforced:
+        return buyer.outside_preference
+    rate = memory_rate(market.choice_gamma)
+    if math.isinf(rate):
+        return 0.0
+    target = buyer.outside_share * buyer.alternative_value / rate
+    elapsed = market.env.now - buyer.outside_since
+    return target + (buyer.outside_preference - target) * math.exp(
+        -rate * buyer.order_rate * elapsed)
+
+
+def outside_share(market: LifecycleMarket, buyer: Buyer, share: float) -> None:
+    """The buyer now sends the share ``share`` of its orders outside (reinforced, J follows)."""
+    if market.choice_reinforced:
+        buyer.outside_preference = outside(market, buyer)
+        buyer.outside_since = market.env.now
+    buyer.outside_share = share
 
 
 def reinforce(market: LifecycleMarket, buyer: Buyer, supplier: Supplier, payoff: float) -> None:
@@ -98,7 +142,7 @@ def choose(market: LifecycleMarket, buyer: Buyer, suppliers: list[Supplier]) -> 
     ``suppliers`` and the outside option's, from ``decision_draws``.
     """
     values = [preference(market, buyer, supplier) for supplier in suppliers]
-    values.append(buyer.outside_preference)
+    values.append(outside(market, buyer))
     pick = market.decision_draws.uniform()
     for supplier, chance in zip(suppliers, choice_probabilities(values, market.choice_beta),
                                 strict=False):

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from sim.models.choice import choice_probabilities
 from sim.models.lifecycle import preferences
 from sim.models.lifecycle.agents import DEVELOPMENT, EARLY, Buyer, Pair, Supplier
+from sim.models.lifecycle.decisions import evaluate_chosen
 from sim.models.lifecycle.economics import accrue_exposure
 from sim.models.lifecycle.judgement import (
     holding_value,
@@ -125,7 +126,9 @@ class Sourcing:
 
         Reinforced (``choice.reinforced``), it picks one of the known
         suppliers it could buy from, or the outside option, by the logit over
-        its preferences (``preferences.choose``); otherwise it takes the best
+        its preferences (``preferences.choose``): that is its judgement of
+        the alternatives, so only distance is judged in pre
+        (``decisions.evaluate_chosen``); otherwise it takes the best
         prospect when it beats the outside options.
         """
         buyer.searching = True
@@ -137,11 +140,11 @@ class Sourcing:
         market = self.market
         if market.choice_reinforced:
             chosen = preferences.choose(market, buyer, known)
-        else:
-            chosen = max(known, key=lambda s: prospect_value(market, buyer, s))
-            if prospect_value(market, buyer, chosen) < buyer.alternative_value:
-                chosen = None
-        if chosen is not None:
+            if chosen is not None:
+                evaluate_chosen(market, buyer, chosen, EntryCause.SEARCH)
+            return
+        chosen = max(known, key=lambda s: prospect_value(market, buyer, s))
+        if prospect_value(market, buyer, chosen) >= buyer.alternative_value:
             market.relationships.start(buyer, chosen, EntryCause.SEARCH)
 
     def update_searching(self, buyer: Buyer) -> None:
@@ -190,7 +193,7 @@ class Sourcing:
         if developed:
             market = self.market
             values = [preferences.preference(market, buyer, pair.supplier) for pair in developed]
-            values.append(buyer.outside_preference)
+            values.append(preferences.outside(market, buyer))
             chances = choice_probabilities(values, market.choice_beta)
             trial_share = self.market.trial_share
             for pair, chance in zip(developed, chances, strict=False):
@@ -204,4 +207,5 @@ class Sourcing:
             for pair in buyer.pairs:
                 if pair.stage == EARLY:
                     pair.share = pair.cap * scale
+        preferences.outside_share(self.market, buyer, 1.0 - total)
         self.market.orders.reshare(buyer, total)
