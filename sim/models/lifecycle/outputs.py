@@ -1,8 +1,10 @@
 """The tables a replication returns: pairs, timeseries and events.
 
-Pairs are stored column by column in compact arrays as they end (and at the
-horizon for those still active), so a long run keeps a few hundred bytes per
-relationship and nothing per order. The timeseries keeps one row per sample
+Pairs are stored in compact typed arrays as they end (and at the horizon for
+those still active), so a long run keeps a few hundred bytes per relationship
+and nothing per order; the float fields go row by row into one array that
+becomes the table's float block without a copy, so the pairs' numbers are held
+once, not again while the table is built. The timeseries keeps one row per sample
 time. Events are kept only when asked for.
 """
 
@@ -12,6 +14,7 @@ import math
 from array import array
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from sim.models.lifecycle.agents import STAGE_NAMES, Pair
@@ -63,12 +66,15 @@ class PairRecords:
     def __init__(self):
         self._text = {name: [] for name in _TEXT}
         self._flags = {name: array("b") for name in _FLAGS}
-        self._floats = {name: array("d") for name in _FLOATS}
+        self._floats = array("d")  # _FLOATS of each relationship in turn, row by row
         self._counts = {name: array("q") for name in _COUNTS}
+
+    def __len__(self) -> int:
+        return len(self._text["buyer"])
 
     def add(self, market: LifecycleMarket, pair: Pair, censored: bool) -> None:
         """Store the relationship's final state (``censored``: still active at the horizon)."""
-        text, floats, counts = self._text, self._floats, self._counts
+        text, counts = self._text, self._counts
         text["buyer"].append(pair.buyer.name)
         text["supplier"].append(pair.supplier.name)
         text["furthest_stage"].append(STAGE_NAMES[pair.furthest])
@@ -90,8 +96,9 @@ class PairRecords:
             pair.time_distance, pair.geographic, pair.trust_at_adaptation,
             *pair.revenue_by_stage, *pair.cost_by_stage,
         )
-        for name, value in zip(_FLOATS, values, strict=True):
-            floats[name].append(value)
+        if len(values) != len(_FLOATS):
+            raise ValueError(f"{len(values)} float fields for {len(_FLOATS)} columns")
+        self._floats.extend(values)
         counted = (
             pair.episodes, pair.failures, pair.conflicts, pair.unresolved,
             pair.adaptations_buyer, pair.adaptations_supplier,
@@ -101,18 +108,25 @@ class PairRecords:
             counts[name].append(value)
 
     def frame(self) -> pd.DataFrame:
-        """The relationships as a DataFrame (same columns even when empty)."""
-        columns = {}
-        for name in PAIR_COLUMNS:
+        """The relationships as a DataFrame (same columns even when empty).
+
+        The float columns are one block viewing the stored rows (no copy);
+        the other columns are inserted at their places around it.
+        """
+        floats = np.frombuffer(self._floats, dtype=float).reshape(-1, len(_FLOATS))
+        frame = pd.DataFrame(floats, columns=list(_FLOATS), copy=False)
+        for place, name in enumerate(PAIR_COLUMNS):
             if name in self._text:
-                columns[name] = pd.Series(self._text[name], dtype=object)
+                column = pd.Series(self._text[name], dtype=object)
             elif name in self._flags:
-                columns[name] = pd.Series(self._flags[name], dtype=bool)
-            elif name in self._floats:
-                columns[name] = pd.Series(self._floats[name], dtype=float)
+                column = pd.Series(np.frombuffer(self._flags[name], dtype=np.int8), dtype=bool)
+            elif name in self._counts:
+                column = pd.Series(np.frombuffer(self._counts[name], dtype=np.int64),
+                                   dtype="int64")
             else:
-                columns[name] = pd.Series(self._counts[name], dtype="int64")
-        return pd.DataFrame(columns)
+                continue
+            frame.insert(place, name, column)
+        return frame
 
 
 _SAMPLE_COLUMNS = (
