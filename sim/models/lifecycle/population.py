@@ -204,12 +204,19 @@ def enter(market: LifecycleMarket) -> Supplier:
 
 
 def buyer_leaves(market: LifecycleMarket, buyer: Buyer, slot: int) -> None:
-    """A buyer leaves the market; its relationships end; a new buyer takes its place."""
+    """A buyer leaves the market; its relationships end; a new buyer takes its place.
+
+    The suppliers forget what they judged of it and the size they read for
+    it, so a departed buyer is not kept alive by their memories.
+    """
     buyer.active = False
     market.orders.leave(buyer)
     market.buyer_clocks.leave(buyer, slot)
     for pair in list(buyer.pairs):
         market.relationships.end(pair, EndReason.BUYER_EXIT)
+    for supplier in market.suppliers:
+        supplier.prospects.pop(buyer, None)
+        supplier.size_signals.pop(buyer, None)
     (newcomer,) = draw_buyers(market, [None])
     market.buyers[slot] = newcomer
     _join_buyer(market, newcomer, slot)
