@@ -69,9 +69,6 @@ class PairRecords:
         self._floats = array("d")  # _FLOATS of each relationship in turn, row by row
         self._counts = {name: array("q") for name in _COUNTS}
 
-    def __len__(self) -> int:
-        return len(self._text["buyer"])
-
     def add(self, market: LifecycleMarket, pair: Pair, censored: bool) -> None:
         """Store the relationship's final state (``censored``: still active at the horizon)."""
         text, counts = self._text, self._counts

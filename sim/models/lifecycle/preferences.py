@@ -81,10 +81,10 @@ def outside_start(market: LifecycleMarket, buyer: Buyer) -> float:
 
     ``alternative_value / gamma`` per order, ``alternative_value / lambda`` reinforced.
     """
-    gamma = market.rel.choice.gamma
-    if market.rel.choice.reinforced:
-        return 0.0 if gamma >= 1.0 else buyer.alternative_value / memory_rate(gamma)
-    return buyer.alternative_value / gamma
+    choice = market.rel.choice
+    if choice.reinforced:
+        return buyer.alternative_value / memory_rate(choice.gamma)  # 0 at gamma 1
+    return buyer.alternative_value / choice.gamma
 
 
 def outside(market: LifecycleMarket, buyer: Buyer) -> float:
